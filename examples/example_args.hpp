@@ -1,0 +1,45 @@
+#pragma once
+// Command-line options shared by the examples: --data DIR and --epochs N.
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include <ctnn/data/load_dataset.hpp>
+
+struct example_args {
+  std::filesystem::path data = ctnn::default_fashion_mnist_dir();
+  std::size_t epochs = 5;
+};
+
+inline example_args parse_example_args(int argc, char** argv, std::size_t default_epochs) {
+  example_args args;
+  args.epochs = default_epochs;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) throw std::invalid_argument(std::string(a) + " needs a value");
+      return argv[++i];
+    };
+    if (a == "--data") {
+      args.data = value();
+    } else if (a == "--epochs") {
+      const std::string v = value();
+      char* end = nullptr;
+      const long n = std::strtol(v.c_str(), &end, 10);
+      if (*end != '\0' || n < 1) throw std::invalid_argument("--epochs needs a positive whole number, got '" + v + "'");
+      args.epochs = static_cast<std::size_t>(n);
+    } else if (a == "--help" || a == "-h") {
+      std::cout << "usage: " << argv[0] << " [--data DIR] [--epochs N]\n"
+                << "  --data DIR   an MNIST-layout dataset (train-images-idx3-ubyte[.gz], ...);\n"
+                << "               default " << ctnn::default_fashion_mnist_dir() << "\n"
+                << "  --epochs N   default " << default_epochs << "\n";
+      std::exit(0);
+    } else {
+      throw std::invalid_argument("unknown option '" + std::string(a) + "' (try --help)");
+    }
+  }
+  return args;
+}

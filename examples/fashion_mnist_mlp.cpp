@@ -1,0 +1,28 @@
+// The Keras MLP example in ctnn: 784 -> dense 512 relu -> dense 10 softmax, RMSprop,
+// categorical cross-entropy, batch 128, 5 epochs, on Fashion-MNIST.
+#include <cstdio>
+#include <exception>
+#include <iostream>
+
+#include <ctnn/ctnn.hpp>
+
+#include "example_args.hpp"
+
+using mlp = ctnn::sequential<ctnn::input<784>,
+                             ctnn::dense<512, ctnn::relu>,
+                             ctnn::dense<10, ctnn::softmax>>;
+
+int main(int argc, char** argv) try {
+  const auto args = parse_example_args(argc, argv, 5);
+  auto data = ctnn::load_idx_dataset<10, 784>(args.data);
+
+  ctnn::model<mlp, ctnn::loss::categorical_crossentropy, ctnn::optim::rmsprop> model{{.learning_rate = 1e-3f}};
+  model.summary();
+  model.fit(data.x_train, data.y_train, {.epochs = args.epochs, .batch_size = 128});
+  auto [loss, accuracy] = model.evaluate(data.x_test, data.y_test);
+  std::printf("test_loss=%.4f\n", loss);
+  std::printf("test_accuracy=%.4f\n", accuracy);
+} catch (const std::exception& e) {
+  std::cerr << "fashion_mnist_mlp: " << e.what() << "\n";
+  return 1;
+}

@@ -1,0 +1,25 @@
+#pragma once
+#include <xtensor/xmath.hpp>
+#include <xtensor/xoperation.hpp>
+
+#include "activation.hpp"
+
+namespace ctnn {
+
+// f(z) = z for z > 0, alpha (exp(z) - 1) otherwise (Keras' default alpha = 1).
+// For z <= 0, f'(z) = alpha exp(z) = y + alpha, so the derivative is read off y.
+struct elu {
+  static constexpr std::string_view name = "elu";
+  static constexpr bool elementwise = true;
+  float alpha = 1.0f;
+  template <class E> auto operator()(E&& z) const {
+    using T = typename std::decay_t<E>::value_type;
+    return xt::where(z > T(0), z, T(alpha) * (xt::exp(z) - T(1)));
+  }
+  template <class Y, class D> auto backward(Y&& y, D&& dy) const {
+    using T = typename std::decay_t<Y>::value_type;
+    return xt::where(y > T(0), dy, dy * (y + T(alpha)));
+  }
+};
+
+}  // namespace ctnn

@@ -1,0 +1,24 @@
+#pragma once
+#include <xtensor/xoperation.hpp>
+
+#include "activation.hpp"
+
+namespace ctnn {
+
+// f(z) = z for z > 0, alpha z otherwise. alpha defaults to 0.3 as Keras' LeakyReLU layer.
+// With alpha > 0, y > 0 exactly when z > 0, so the derivative can be read off y.
+struct leaky_relu {
+  static constexpr std::string_view name = "leaky_relu";
+  static constexpr bool elementwise = true;
+  float alpha = 0.3f;
+  template <class E> auto operator()(E&& z) const {
+    using T = typename std::decay_t<E>::value_type;
+    return xt::where(z > T(0), z, T(alpha) * z);
+  }
+  template <class Y, class D> auto backward(Y&& y, D&& dy) const {
+    using T = typename std::decay_t<Y>::value_type;
+    return xt::where(std::forward<Y>(y) > T(0), dy, T(alpha) * dy);
+  }
+};
+
+}  // namespace ctnn

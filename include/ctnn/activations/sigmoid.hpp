@@ -1,0 +1,23 @@
+#pragma once
+#include <xtensor/xmath.hpp>
+#include <xtensor/xoperation.hpp>
+
+#include "activation.hpp"
+
+namespace ctnn {
+
+// f(z) = 1 / (1 + exp(-z)); f'(z) = y (1 - y).
+struct sigmoid {
+  static constexpr std::string_view name = "sigmoid";
+  static constexpr bool elementwise = true;
+  template <class E> auto operator()(E&& z) const {
+    using T = typename std::decay_t<E>::value_type;
+    return T(1) / (T(1) + xt::exp(-std::forward<E>(z)));
+  }
+  template <class Y, class D> auto backward(Y&& y, D&& dy) const {
+    using T = typename std::decay_t<Y>::value_type;
+    return std::forward<D>(dy) * y * (T(1) - y);
+  }
+};
+
+}  // namespace ctnn

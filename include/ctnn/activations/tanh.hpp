@@ -1,0 +1,20 @@
+#pragma once
+#include <xtensor/xmath.hpp>
+#include <xtensor/xoperation.hpp>
+
+#include "activation.hpp"
+
+namespace ctnn {
+
+// f(z) = tanh(z); f'(z) = 1 - y^2.
+struct tanh {
+  static constexpr std::string_view name = "tanh";
+  static constexpr bool elementwise = true;
+  template <class E> auto operator()(E&& z) const { return xt::tanh(std::forward<E>(z)); }
+  template <class Y, class D> auto backward(Y&& y, D&& dy) const {
+    using T = typename std::decay_t<Y>::value_type;
+    return std::forward<D>(dy) * (T(1) - y * y);
+  }
+};
+
+}  // namespace ctnn

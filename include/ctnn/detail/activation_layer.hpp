@@ -1,0 +1,43 @@
+#pragma once
+// An activation used as a layer of its own (Keras' Activation layer): ctnn::sequential binds
+// an activation policy A to activation_layer<A, In>.
+#include <algorithm>
+#include <array>
+#include <span>
+
+#include "../core/layer.hpp"
+#include "../kernels/activation.hpp"
+#include "check_link.hpp"
+
+namespace ctnn::detail {
+
+template <class A, class In>
+class activation_layer {
+ public:
+  using input_shape = In;
+  using output_shape = In;
+  static constexpr std::string_view kind = A::name;
+  static constexpr std::size_t parameter_count = 0;
+  static constexpr std::size_t parameter_storage = 0;
+  static constexpr std::array<parameter_info, 0> parameters{};
+  // Row-wise activations (softmax) work on the last axis, as Keras' default axis=-1.
+  static constexpr std::size_t width = In::dims[In::rank - 1];
+
+  A activation{};
+
+  template <class T> void initialize(std::span<T>, rng&) const {}
+
+  template <class T>
+  void forward(const forward_io<T>& io, pass_context&) const {
+    std::copy(io.x, io.x + io.n * In::size, io.y);
+    kernels::activate(activation, io.y, io.n * In::size / width, width);
+  }
+  template <class T>
+  void backward(const backward_io<T>& io, pass_context&) const {
+    if (!io.dy_is_preactivation)
+      kernels::activate_backward(activation, io.y, io.dy, io.n * In::size / width, width);
+    if (io.dx) std::copy(io.dy, io.dy + io.n * In::size, io.dx);
+  }
+};
+
+}  // namespace ctnn::detail

@@ -1,0 +1,43 @@
+#pragma once
+// Applies a generic element-wise function over equally long float arrays in one pass: full
+// xsimd batches first, then the tail with the scalar overload of the same function, so the
+// vector and scalar paths cannot drift apart.
+#include <cstddef>
+
+#include <xsimd/xsimd.hpp>
+
+namespace ctnn::detail {
+
+// f(batch_or_float...) -> batch_or_float; the result is stored to out.
+template <class F, class... In>
+void simd_transform(std::size_t n, float* out, F&& f, const In*... in) {
+  using batch = xsimd::batch<float>;
+  constexpr std::size_t w = batch::size;
+  std::size_t i = 0;
+  for (; i + w <= n; i += w) f(batch::load_unaligned(in + i)...).store_unaligned(out + i);
+  for (; i < n; ++i) out[i] = f(in[i]...);
+}
+
+// f(i, width) visits [0, n) in blocks: width == batch size for full blocks, 1 for the tail.
+// Use it when one pass updates several arrays (optimizer state).
+template <class F>
+void simd_for(std::size_t n, F&& f) {
+  constexpr std::size_t w = xsimd::batch<float>::size;
+  std::size_t i = 0;
+  for (; i + w <= n; i += w) f(i, std::integral_constant<std::size_t, w>{});
+  for (; i < n; ++i) f(i, std::integral_constant<std::size_t, 1>{});
+}
+
+// Loads/stores a batch or a scalar depending on the block width chosen by simd_for.
+template <std::size_t W>
+auto load(const float* p) {
+  if constexpr (W == 1) return *p;
+  else return xsimd::batch<float>::load_unaligned(p);
+}
+template <class V>
+void store(float* p, const V& v) {
+  if constexpr (std::is_same_v<V, float>) *p = v;
+  else v.store_unaligned(p);
+}
+
+}  // namespace ctnn::detail

@@ -1,0 +1,126 @@
+#pragma once
+// ctnn::dense<Units, Options...>: Keras' Dense. y = f(x W + b) with W of shape (in, Units),
+// as Keras stores it. Options, in any order: an activation (default ctnn::linear),
+// kernel_initializer<I> (default glorot_uniform), bias_initializer<I> (default zeros),
+// use_bias<bool> (default true).
+#include <array>
+#include <cstddef>
+#include <span>
+#include <string_view>
+#include <type_traits>
+
+#include "../activations/activation.hpp"
+#include "../activations/linear.hpp"
+#include "../core/layer.hpp"
+#include "../detail/aligned_buffer.hpp"
+#include "../detail/check_link.hpp"
+#include "../detail/options.hpp"
+#include "../initializers/glorot_uniform.hpp"
+#include "../initializers/zeros.hpp"
+#include "../kernels/activation.hpp"
+#include "../kernels/matmul.hpp"
+#include "options.hpp"
+
+namespace ctnn {
+
+namespace detail {
+template <class T> struct is_activation : std::bool_constant<activation<T>> {};
+template <class T>
+struct is_dense_option
+    : std::bool_constant<activation<T> || is_kernel_initializer<T>::value ||
+                         is_bias_initializer<T>::value || is_use_bias<T>::value> {};
+}  // namespace detail
+
+template <std::size_t Units, class... Options>
+struct dense {
+  static_assert((detail::is_dense_option<Options>::value && ...),
+                "ctnn::dense<Units, Options...>: each option must be an activation, "
+                "kernel_initializer<I>, bias_initializer<I> or use_bias<bool>");
+  static_assert(detail::count_options<detail::is_activation, Options...> <= 1 &&
+                    detail::count_options<detail::is_kernel_initializer, Options...> <= 1 &&
+                    detail::count_options<detail::is_bias_initializer, Options...> <= 1 &&
+                    detail::count_options<detail::is_use_bias, Options...> <= 1,
+                "ctnn::dense<Units, Options...>: each kind of option may be given once");
+
+  using ctnn_layer_spec = void;
+  static constexpr std::string_view kind = "dense";
+  static constexpr std::size_t units = Units;
+  using activation_type = detail::find_option_t<detail::is_activation, linear, Options...>;
+  using kernel_initializer_type =
+      typename detail::find_option_t<detail::is_kernel_initializer,
+                                     kernel_initializer<init::glorot_uniform>, Options...>::type;
+  using bias_initializer_type =
+      typename detail::find_option_t<detail::is_bias_initializer, bias_initializer<init::zeros>,
+                                     Options...>::type;
+  static constexpr bool has_bias =
+      detail::find_option_t<detail::is_use_bias, use_bias<true>, Options...>::value;
+
+  template <class In>
+  static constexpr detail::link_error validate() {
+    if (Units == 0) return detail::link_error::zero_units;
+    if (In::rank != 1) return detail::link_error::needs_rank_1;
+    return detail::link_error::none;
+  }
+
+  template <class In>
+  class layer {
+   public:
+    using input_shape = In;
+    using output_shape = shape<Units>;
+    static constexpr std::string_view kind = dense::kind;
+    static constexpr std::size_t in_features = In::size;
+    static constexpr std::size_t bias_offset = detail::aligned_count(in_features * Units);
+    static constexpr std::size_t parameter_count = in_features * Units + (has_bias ? Units : 0);
+    static constexpr std::size_t parameter_storage =
+        has_bias ? bias_offset + detail::aligned_count(Units) : bias_offset;
+
+    static constexpr auto parameters = [] {
+      constexpr parameter_info kernel{"kernel", {in_features, Units}, 2, in_features * Units, 0,
+                                      in_features, Units, true};
+      if constexpr (has_bias) {
+        return std::array{kernel, parameter_info{"bias", {Units}, 1, Units, bias_offset,
+                                                 in_features, Units, false}};
+      } else {
+        return std::array{kernel};
+      }
+    }();
+
+    activation_type activation{};
+
+    template <class T>
+    void initialize(std::span<T> p, detail::rng& r) const {
+      kernel_initializer_type{}(p.subspan(0, in_features * Units), in_features, Units, r);
+      if constexpr (has_bias)
+        bias_initializer_type{}(p.subspan(bias_offset, Units), in_features, Units, r);
+    }
+
+    // y = f(x W + b): the bias is added as the product is stored, then f in one pass.
+    template <class T>
+    void forward(const forward_io<T>& io, pass_context&) const {
+      kernels::matmul<T>(io.n, Units, in_features, io.x, in_features, kernels::transpose::no,
+                         io.params, Units, kernels::transpose::no, io.y, Units,
+                         has_bias ? io.params + bias_offset : nullptr, false);
+      kernels::activate(activation, io.y, io.n, Units);
+    }
+
+    // dz = dy f'(z) (in place), dW = x^T dz, db = column sums of dz, dx = dz W^T.
+    template <class T>
+    void backward(const backward_io<T>& io, pass_context&) const {
+      if (!io.dy_is_preactivation) kernels::activate_backward(activation, io.y, io.dy, io.n, Units);
+      const T* dz = io.dy;
+      kernels::matmul<T>(in_features, Units, io.n, io.x, in_features, kernels::transpose::yes, dz,
+                         Units, kernels::transpose::no, io.grads, Units, nullptr, false);
+      if constexpr (has_bias) {
+        T* db = io.grads + bias_offset;
+        std::fill(db, db + Units, T(0));
+        for (std::size_t r = 0; r < io.n; ++r)
+          for (std::size_t j = 0; j < Units; ++j) db[j] += dz[r * Units + j];
+      }
+      if (io.dx)
+        kernels::matmul<T>(io.n, in_features, Units, dz, Units, kernels::transpose::no, io.params,
+                           Units, kernels::transpose::yes, io.dx, in_features, nullptr, false);
+    }
+  };
+};
+
+}  // namespace ctnn

@@ -1,0 +1,89 @@
+#pragma once
+// The optimizer policy. An optimizer turns gradients into parameter updates, following Keras
+// 2.11+ `keras.optimizers.*` (names, defaults, formulas). It is a plain aggregate of
+// hyperparameters; everything that changes from step to step lives in state the caller owns, so
+// one optimizer value serves every parameter array of a model, copies cost nothing, and a
+// learning-rate schedule is just an assignment to `learning_rate` between steps.
+//
+// For an O o (usually const), n a std::size_t, params a std::span<float>, grads a
+// std::span<const float>, state a std::span<float> and step a std::uint64_t:
+//   O{}                     the Keras defaults; O is copyable.
+//   o.learning_rate         a public float data member.
+//   O::name                 a static constexpr std::string_view: Keras' name in lowercase
+//                           ("rmsprop").
+//   o.state_size(n)         -> std::size_t: how many floats of state n parameters need. It may
+//                           depend on run-time hyperparameters (momentum, centered, amsgrad).
+//   o.update(params, grads, state, step)
+//                           applies one step to params and state in place.
+//
+// Laws (tests/optimizers/optimizers.cpp checks them for every optimizer):
+//   1. State is zero-initialized by the caller before step 1 and handed back unchanged with
+//      step = 1, 2, 3, ...; it is laid out as consecutive blocks of n floats, one per state
+//      variable, in the order each header documents (adam: [m | v | vhat]).
+//   2. update reads learning_rate and every other hyperparameter on every call and never
+//      modifies the optimizer. A hyperparameter change that changes state_size (momentum 0 ->
+//      0.9) needs fresh state; update rejects state of the wrong size.
+//   3. update is element-wise: params[i] and state[k*n + i] depend only on params[i], grads[i],
+//      state[k*n + i], step and the hyperparameters. So the result does not depend on where an
+//      element sits (SIMD block or scalar tail, up to rounding), and updating a model's arrays
+//      one call per array or in one call over their concatenation is the same.
+//   4. A zero gradient applied to zero state leaves params unchanged.
+//   5. Repeated updates with the gradient of a convex quadratic reduce it (for a suitable
+//      learning rate).
+//   6. grads.size() != params.size(), state.size() != state_size(params.size()) and step == 0
+//      throw std::invalid_argument naming the optimizer and the sizes, before anything is
+//      written.
+//   params, grads and state must not overlap (not checked).
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace ctnn {
+
+template <class O>
+concept optimizer = std::default_initializable<O> && std::copyable<O> &&
+    requires(const O& o, std::size_t n, std::span<float> params, std::span<const float> grads,
+             std::span<float> state, std::uint64_t step) {
+      { &O::learning_rate } -> std::same_as<float O::*>;
+      { O::name } -> std::convertible_to<std::string_view>;
+      typename std::integral_constant<std::size_t, std::string_view{O::name}.size()>;
+      { o.state_size(n) } -> std::same_as<std::size_t>;
+      o.update(params, grads, state, step);
+    };
+
+namespace detail {
+
+// The argument checks every optimizer's update makes first, worded as call + rule.
+inline void check_update_arguments(std::string_view optimizer_name, std::size_t param_count,
+                                   std::size_t grad_count, std::size_t state_count,
+                                   std::size_t expected_state_count, std::uint64_t step) {
+  const auto fail = [&](std::string rule) {
+    throw std::invalid_argument("ctnn::optim::" + std::string(optimizer_name) +
+                                "::update(params, grads, state, step) requires " + rule);
+  };
+  if (grad_count != param_count)
+    fail("grads.size() == params.size(); got " + std::to_string(grad_count) + " gradients for " +
+         std::to_string(param_count) + " parameters");
+  if (state_count != expected_state_count)
+    fail("state.size() == state_size(params.size()) == " + std::to_string(expected_state_count) +
+         " for " + std::to_string(param_count) + " parameters; got " +
+         std::to_string(state_count) +
+         " (did a hyperparameter that sizes the state, such as momentum, change?)");
+  if (step == 0) fail("step >= 1 (steps count from 1)");
+}
+
+// Calls f(std::true_type{}) or f(std::false_type{}), so a run-time switch (momentum, nesterov,
+// centered, amsgrad) is decided once per update instead of once per element.
+template <class F>
+void with_flag(bool flag, F&& f) {
+  if (flag) f(std::true_type{});
+  else f(std::false_type{});
+}
+
+}  // namespace detail
+}  // namespace ctnn

@@ -1,0 +1,87 @@
+#pragma once
+// ctnn::optim::rmsprop: divides the gradient by a running root mean square of recent gradients,
+// as keras.optimizers.RMSprop (Keras 2.11+, without weight decay, gradient clipping or EMA).
+//   v = rho*v + (1-rho)*g^2
+//   centered:  mg = rho*mg + (1-rho)*g;  denom = v - mg^2 + epsilon
+//   otherwise: denom = v + epsilon
+//   inc = lr*g / sqrt(denom)
+//   momentum > 0: mom = momentum*mom + inc;  w -= mom
+//   otherwise:    w -= inc
+// epsilon is inside the square root, as in Keras (and TensorFlow's ApplyRMSProp). PyTorch's
+// torch.optim.RMSprop adds it outside (g / (sqrt(v) + eps)) and defaults to alpha = 0.99,
+// eps = 1e-8: the two agree only approximately, mostly where v is tiny.
+// State: [v | mom if momentum > 0 | mg if centered], Keras' order of creation.
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include <xsimd/xsimd.hpp>
+
+#include "../detail/simd_loop.hpp"
+#include "optimizer.hpp"
+
+namespace ctnn::optim {
+
+struct rmsprop {
+  float learning_rate = 0.001f;
+  float rho = 0.9f;
+  float momentum = 0.0f;
+  float epsilon = 1e-7f;
+  bool centered = false;
+
+  static constexpr std::string_view name = "rmsprop";
+
+  constexpr std::size_t state_size(std::size_t parameter_count) const noexcept {
+    return parameter_count * (1 + (momentum > 0.0f ? 1 : 0) + (centered ? 1 : 0));
+  }
+
+  void update(std::span<float> params, std::span<const float> grads, std::span<float> state,
+              std::uint64_t step) const {
+    const std::size_t n = params.size();
+    ctnn::detail::check_update_arguments(name, n, grads.size(), state.size(), state_size(n),
+                                         step);
+    float* w = params.data();
+    const float* g = grads.data();
+    float* v = state.data();
+    float* mom = v + n;                            // used only when momentum > 0
+    float* mg = v + (momentum > 0.0f ? 2 * n : n);  // used only when centered
+    const float lr = learning_rate;
+    const float r = rho;
+    const float one_minus_rho = 1.0f - rho;
+    const float mu = momentum;
+    const float eps = epsilon;
+    const bool is_centered = centered;
+    ctnn::detail::with_flag(mu > 0.0f, [=](auto has_momentum) {
+      constexpr bool momentum_v = decltype(has_momentum)::value;
+      ctnn::detail::with_flag(is_centered, [=](auto centered_c) {
+        constexpr bool centered_v = decltype(centered_c)::value;
+        ctnn::detail::simd_for(n, [=](std::size_t i, auto width) {
+          constexpr std::size_t width_v = decltype(width)::value;
+          namespace simd = ctnn::detail;  // qualified: ADL would also find xsimd::store
+          const auto gi = simd::load<width_v>(g + i);
+          const auto vi = r * simd::load<width_v>(v + i) + one_minus_rho * (gi * gi);
+          simd::store(v + i, vi);
+          auto denom = vi + eps;
+          if constexpr (centered_v) {
+            const auto mgi = r * simd::load<width_v>(mg + i) + one_minus_rho * gi;
+            simd::store(mg + i, mgi);
+            denom = vi - mgi * mgi + eps;
+          }
+          const auto inc = lr * gi / xsimd::sqrt(denom);
+          if constexpr (momentum_v) {
+            const auto momi = mu * simd::load<width_v>(mom + i) + inc;
+            simd::store(mom + i, momi);
+            simd::store(w + i, simd::load<width_v>(w + i) - momi);
+          } else {
+            simd::store(w + i, simd::load<width_v>(w + i) - inc);
+          }
+        });
+      });
+    });
+  }
+};
+
+}  // namespace ctnn::optim
+
+static_assert(ctnn::optimizer<ctnn::optim::rmsprop>);

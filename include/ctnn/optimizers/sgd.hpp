@@ -1,0 +1,64 @@
+#pragma once
+// ctnn::optim::sgd: gradient descent with optional (Nesterov) momentum, as keras.optimizers.SGD
+// (Keras 2.11+, without weight decay, gradient clipping or EMA).
+//   momentum == 0:  w -= lr*g
+//   otherwise:      v = momentum*v - lr*g;  w += nesterov ? momentum*v - lr*g : v
+// State: [v] when momentum != 0, none otherwise (Keras creates the velocity only then too).
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "../detail/simd_loop.hpp"
+#include "optimizer.hpp"
+
+namespace ctnn::optim {
+
+struct sgd {
+  float learning_rate = 0.01f;
+  float momentum = 0.0f;
+  bool nesterov = false;
+
+  static constexpr std::string_view name = "sgd";
+
+  constexpr std::size_t state_size(std::size_t parameter_count) const noexcept {
+    return momentum != 0.0f ? parameter_count : 0;
+  }
+
+  void update(std::span<float> params, std::span<const float> grads, std::span<float> state,
+              std::uint64_t step) const {
+    const std::size_t n = params.size();
+    ctnn::detail::check_update_arguments(name, n, grads.size(), state.size(), state_size(n),
+                                         step);
+    float* w = params.data();
+    const float* g = grads.data();
+    const float lr = learning_rate;
+    const float mu = momentum;
+    if (mu == 0.0f) {
+      ctnn::detail::simd_for(n, [=](std::size_t i, auto width) {
+        constexpr std::size_t width_v = decltype(width)::value;
+        namespace simd = ctnn::detail;  // qualified: ADL would also find xsimd::store
+        simd::store(w + i, simd::load<width_v>(w + i) - lr * simd::load<width_v>(g + i));
+      });
+      return;
+    }
+    float* v = state.data();
+    ctnn::detail::with_flag(nesterov, [=](auto is_nesterov) {
+      constexpr bool nesterov_v = decltype(is_nesterov)::value;
+      ctnn::detail::simd_for(n, [=](std::size_t i, auto width) {
+        constexpr std::size_t width_v = decltype(width)::value;
+        namespace simd = ctnn::detail;  // qualified: ADL would also find xsimd::store
+        const auto gi = simd::load<width_v>(g + i);
+        const auto vi = mu * simd::load<width_v>(v + i) - lr * gi;
+        simd::store(v + i, vi);
+        const auto wi = simd::load<width_v>(w + i);
+        if constexpr (nesterov_v) simd::store(w + i, wi + (mu * vi - lr * gi));
+        else simd::store(w + i, wi + vi);
+      });
+    });
+  }
+};
+
+}  // namespace ctnn::optim
+
+static_assert(ctnn::optimizer<ctnn::optim::sgd>);

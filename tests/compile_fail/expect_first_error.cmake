@@ -1,0 +1,13 @@
+# Builds TARGET in BUILD_DIR, requires the build to fail, and requires the first compiler
+# error line to match EXPECTED: one mistake must give one ctnn sentence, first.
+execute_process(COMMAND ${CMAKE_COMMAND} --build ${BUILD_DIR} --target ${TARGET}
+                RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE err)
+set(log "${out}${err}")
+if(result EQUAL 0)
+  message(FATAL_ERROR "${TARGET} compiled, but it must not:\n${log}")
+endif()
+string(REGEX MATCH "[^\n]*error:[^\n]*" first_error "${log}")
+if(NOT first_error MATCHES "${EXPECTED}")
+  message(FATAL_ERROR "first error of ${TARGET} is\n  ${first_error}\nexpected it to match\n  ${EXPECTED}\nfull log:\n${log}")
+endif()
+message(STATUS "first error: ${first_error}")
