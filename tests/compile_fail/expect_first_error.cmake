@@ -1,5 +1,5 @@
 # Builds TARGET in BUILD_DIR, requires the build to fail, and requires the first compiler
-# error line to match EXPECTED: one mistake must give one ctnn sentence, first.
+# error line to match EXPECTED: one mistake must give one ctnn sentence, and nothing more.
 execute_process(COMMAND ${CMAKE_COMMAND} --build ${BUILD_DIR} --target ${TARGET}
                 RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE err)
 set(log "${out}${err}")
@@ -9,5 +9,11 @@ endif()
 string(REGEX MATCH "[^\n]*error:[^\n]*" first_error "${log}")
 if(NOT first_error MATCHES "${EXPECTED}")
   message(FATAL_ERROR "first error of ${TARGET} is\n  ${first_error}\nexpected it to match\n  ${EXPECTED}\nfull log:\n${log}")
+endif()
+# One mistake, one error: no cascade of further diagnostics.
+string(REGEX MATCHALL ": error: " errors "${log}")
+list(LENGTH errors error_count)
+if(NOT error_count EQUAL 1)
+  message(FATAL_ERROR "${TARGET} gave ${error_count} errors; expected exactly one:\n${log}")
 endif()
 message(STATUS "first error: ${first_error}")

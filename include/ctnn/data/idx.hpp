@@ -59,8 +59,11 @@ class idx_input {
       const int got = gzread(file_, out + total, chunk);
       if (got < 0) {
         int code = Z_OK;
-        const char* message = gzerror(file_, &code);
-        throw data_error(path_, std::string("cannot decompress (corrupt gzip data?): ") + message);
+        std::string message = gzerror(file_, &code);
+        // zlib puts the path in front of its message; data_error adds it already.
+        const std::string prefix = path_.string() + ": ";
+        if (message.starts_with(prefix)) message.erase(0, prefix.size());
+        throw data_error(path_, "cannot decompress (corrupt gzip data?): " + message);
       }
       if (got == 0) break;
       total += static_cast<std::size_t>(got);
@@ -104,10 +107,11 @@ inline const char* idx_type_name(std::uint8_t code) {
 // "28x28 (784 values)", or "784 values" for rank 1.
 template <class Dims>
 std::string idx_shape_text(const Dims& dims, std::size_t size) {
-  if (dims.size() == 1) return std::to_string(size) + " values";
+  const std::string values = std::to_string(size) + (size == 1 ? " value" : " values");
+  if (dims.size() == 1) return values;
   std::string text;
   for (std::size_t d : dims) text += (text.empty() ? "" : "x") + std::to_string(d);
-  return text + " (" + std::to_string(size) + " values)";
+  return text + " (" + values + ")";
 }
 
 // The largest element count a float buffer may have; beyond it a header is not worth reading.
@@ -140,8 +144,8 @@ inline idx_header read_idx_header(idx_input& in, const std::filesystem::path& pa
                               std::uint32_t{m[2]} << 8 | std::uint32_t{m[3]};
   const char* type = idx_type_name(m[2]);
   if (m[0] != 0 || m[1] != 0 || type == nullptr)
-    throw data_error(path, "wrong magic number " + idx_hex(magic, 8) + " (not an IDX file); expected " +
-                               expected);
+    throw data_error(path, "wrong magic number " + idx_hex(magic, 8) +
+                               " (not an IDX file); expected " + expected);
   if (m[2] != 0x08)
     throw data_error(path, "wrong data type: magic number " + idx_hex(magic, 8) + " declares " +
                                type + " values (" + idx_hex(m[2], 2) +
@@ -150,7 +154,9 @@ inline idx_header read_idx_header(idx_input& in, const std::filesystem::path& pa
   if (images ? rank < 2 : rank != 1)
     throw data_error(path, "wrong magic number " + idx_hex(magic, 8) + ": a rank-" +
                                std::to_string(rank) + " IDX file (" +
-                               (rank == 1 ? "labels?" : rank == 0 ? "no sample count" : "images?") +
+                               (rank == 1   ? "labels?"
+                                : rank == 0 ? "no sample count"
+                                            : "images?") +
                                "); expected " + expected);
 
   idx_header h;
@@ -170,8 +176,10 @@ inline idx_header read_idx_header(idx_input& in, const std::filesystem::path& pa
 
   bool absurd = false;
   for (std::size_t d : h.item_dims) {
-    if (d != 0 && h.item_size > idx_max_values / d) absurd = true;
-    else h.item_size *= d;
+    if (d != 0 && h.item_size > idx_max_values / d)
+      absurd = true;
+    else
+      h.item_size *= d;
   }
   if (!absurd && h.item_size != 0 && h.count > idx_max_values / h.item_size) absurd = true;
   if (absurd) {
@@ -189,9 +197,8 @@ inline std::vector<std::uint8_t> read_idx_payload(idx_input& in, const std::file
                                                   const std::string& item_word) {
   const std::size_t expected = h.count * h.item_size;
   // Grow with what is actually there, never to what the header claims up front.
-  const std::size_t first_chunk = static_cast<std::size_t>(
-      std::min<std::uintmax_t>(expected, std::max<std::uintmax_t>(std::uintmax_t{1} << 20,
-                                                                  in.size_on_disk())));
+  const std::size_t first_chunk = static_cast<std::size_t>(std::min<std::uintmax_t>(
+      expected, std::max<std::uintmax_t>(std::uintmax_t{1} << 20, in.size_on_disk())));
   std::vector<std::uint8_t> bytes;
   std::size_t got = 0;
   while (got < expected) {
@@ -230,10 +237,10 @@ samples<Dims...> load_idx_images(const std::filesystem::path& path) {
   detail::idx_input in(path);
   const auto h = detail::read_idx_header(in, path, detail::idx_content::images);
   if (h.item_size != result::sample_size)
-    throw data_error(path, "each image is " + detail::idx_shape_text(h.item_dims, h.item_size) +
-                               " but the network input needs " +
-                               detail::idx_shape_text(result::sample_shape::dims,
-                                                      result::sample_size));
+    throw data_error(path,
+                     "each image is " + detail::idx_shape_text(h.item_dims, h.item_size) +
+                         " but the network input needs " +
+                         detail::idx_shape_text(result::sample_shape::dims, result::sample_size));
   const auto bytes = detail::read_idx_payload(
       in, path, h,
       std::to_string(h.count) + " images of " + detail::idx_shape_text(h.item_dims, h.item_size),

@@ -32,7 +32,8 @@ namespace detail {
 
 // Downloads come as .gz and are often unpacked in place; take the plain file when both exist,
 // since it reads faster.
-inline std::filesystem::path find_idx_file(const std::filesystem::path& dir, const std::string& name) {
+inline std::filesystem::path find_idx_file(const std::filesystem::path& dir,
+                                           const std::string& name) {
   const auto plain = dir / name;
   const auto gz = dir / (name + ".gz");
   std::error_code ec;

@@ -20,11 +20,10 @@ samples<Classes> to_categorical(std::span<const std::uint8_t> labels) {
   samples<Classes> out(labels.size());
   for (std::size_t i = 0; i < labels.size(); ++i) {
     if (labels[i] >= Classes)
-      throw std::invalid_argument("ctnn::to_categorical<" + std::to_string(Classes) +
-                                  ">: sample " + std::to_string(i) + " has label " +
-                                  std::to_string(labels[i]) + ", but there are only " +
-                                  std::to_string(Classes) + " classes (labels 0 to " +
-                                  std::to_string(Classes - 1) + ")");
+      throw std::invalid_argument("ctnn::to_categorical<" + std::to_string(Classes) + ">: sample " +
+                                  std::to_string(i) + " has label " + std::to_string(labels[i]) +
+                                  ", but there are only " + std::to_string(Classes) +
+                                  " classes (labels 0 to " + std::to_string(Classes - 1) + ")");
     out[i][labels[i]] = 1.0f;
   }
   return out;

@@ -17,13 +17,12 @@
 // SIMD width is xsimd's default arch, i.e. whatever the -m... flags enable (SSE2 at minimum on
 // x86-64); every translation unit must be built with the same flags.
 
-#include <xsimd/xsimd.hpp>
-
 #include <algorithm>
 #include <cstddef>
 #include <new>
 #include <type_traits>
 #include <utility>
+#include <xsimd/xsimd.hpp>
 
 namespace ctnn::kernels {
 
@@ -52,334 +51,296 @@ inline constexpr std::size_t gemm_small_m_max = 4;
 
 inline constexpr std::size_t scratch_alignment = 64;
 
-// Calls f(integral_constant<0>) ... f(integral_constant<N - 1>): unrolled at compile time so
-// accumulator arrays indexed by the constant stay in registers.
-template <std::size_t N, class F>
-inline void unroll(F&& f)
-{
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (f(std::integral_constant<std::size_t, I>{}), ...);
-    }(std::make_index_sequence<N>{});
-}
-
-constexpr std::size_t round_up(std::size_t x, std::size_t multiple) noexcept
-{
-    return (x + multiple - 1) / multiple * multiple;
+constexpr std::size_t round_up(std::size_t x, std::size_t multiple) noexcept {
+  return (x + multiple - 1) / multiple * multiple;
 }
 
 // Per-thread packing buffer: grows on demand, never shrinks, so steady-state calls do not
 // allocate.
-class gemm_scratch
-{
-public:
-    gemm_scratch() = default;
-    gemm_scratch(const gemm_scratch&) = delete;
-    gemm_scratch& operator=(const gemm_scratch&) = delete;
-    ~gemm_scratch() { release(); }
+class gemm_scratch {
+ public:
+  gemm_scratch() = default;
+  gemm_scratch(const gemm_scratch&) = delete;
+  gemm_scratch& operator=(const gemm_scratch&) = delete;
+  ~gemm_scratch() { release(); }
 
-    float* get(std::size_t count)
-    {
-        if (count > capacity_) {
-            const std::size_t grown = std::max(count, capacity_ + capacity_ / 2);
-            release();
-            data_ = static_cast<float*>(
-                ::operator new(grown * sizeof(float), std::align_val_t{scratch_alignment}));
-            capacity_ = grown;
-        }
-        return data_;
+  float* get(std::size_t count) {
+    if (count > capacity_) {
+      const std::size_t grown = std::max(count, capacity_ + capacity_ / 2);
+      release();
+      data_ = static_cast<float*>(
+          ::operator new (grown * sizeof(float), std::align_val_t{scratch_alignment}));
+      capacity_ = grown;
     }
+    return data_;
+  }
 
-private:
-    void release() noexcept
-    {
-        if (data_ != nullptr) {
-            ::operator delete(data_, std::align_val_t{scratch_alignment});
-            data_ = nullptr;
-            capacity_ = 0;
-        }
+ private:
+  void release() noexcept {
+    if (data_ != nullptr) {
+      ::operator delete (data_, std::align_val_t{scratch_alignment});
+      data_ = nullptr;
+      capacity_ = 0;
     }
+  }
 
-    float* data_ = nullptr;
-    std::size_t capacity_ = 0;
+  float* data_ = nullptr;
+  std::size_t capacity_ = 0;
 };
 
-inline float* gemm_scratch_buffer(std::size_t count)
-{
-    thread_local gemm_scratch scratch;
-    return scratch.get(count);
+inline float* gemm_scratch_buffer(std::size_t count) {
+  thread_local gemm_scratch scratch;
+  return scratch.get(count);
 }
 
 // Packs op(A)[i0 .. i0+mc, p0 .. p0+kc] into panels of MR rows: panel r holds
 // dst[r*MR*kc + p*MR + i] = op(A)[i0 + r*MR + i, p0 + p], rows past mc zero.
 inline void pack_a(std::size_t mc, std::size_t kc, const float* a, std::size_t lda, transpose ta,
-                   std::size_t i0, std::size_t p0, float* dst) noexcept
-{
-    for (std::size_t ir = 0; ir < mc; ir += gemm_mr) {
-        const std::size_t mr = std::min(gemm_mr, mc - ir);
-        float* panel = dst + ir * kc;
-        if (ta == transpose::no) {
-            // op(A)[i, p] = a[i*lda + p]
-            for (std::size_t i = 0; i < mr; ++i) {
-                const float* src = a + (i0 + ir + i) * lda + p0;
-                for (std::size_t p = 0; p < kc; ++p)
-                    panel[p * gemm_mr + i] = src[p];
-            }
-            for (std::size_t i = mr; i < gemm_mr; ++i)
-                for (std::size_t p = 0; p < kc; ++p)
-                    panel[p * gemm_mr + i] = 0.0f;
-        } else {
-            // op(A)[i, p] = a[p*lda + i]: each packed row is a contiguous piece of a stored row.
-            for (std::size_t p = 0; p < kc; ++p) {
-                const float* src = a + (p0 + p) * lda + i0 + ir;
-                float* out = panel + p * gemm_mr;
-                std::size_t i = 0;
-                for (; i < mr; ++i)
-                    out[i] = src[i];
-                for (; i < gemm_mr; ++i)
-                    out[i] = 0.0f;
-            }
-        }
+                   std::size_t i0, std::size_t p0, float* dst) noexcept {
+  for (std::size_t ir = 0; ir < mc; ir += gemm_mr) {
+    const std::size_t mr = std::min(gemm_mr, mc - ir);
+    float* panel = dst + ir * kc;
+    if (ta == transpose::no) {
+      // op(A)[i, p] = a[i*lda + p]
+      for (std::size_t i = 0; i < mr; ++i) {
+        const float* src = a + (i0 + ir + i) * lda + p0;
+        for (std::size_t p = 0; p < kc; ++p) panel[p * gemm_mr + i] = src[p];
+      }
+      for (std::size_t i = mr; i < gemm_mr; ++i)
+        for (std::size_t p = 0; p < kc; ++p) panel[p * gemm_mr + i] = 0.0f;
+    } else {
+      // op(A)[i, p] = a[p*lda + i]: each packed row is a contiguous piece of a stored row.
+      for (std::size_t p = 0; p < kc; ++p) {
+        const float* src = a + (p0 + p) * lda + i0 + ir;
+        float* out = panel + p * gemm_mr;
+        std::size_t i = 0;
+        for (; i < mr; ++i) out[i] = src[i];
+        for (; i < gemm_mr; ++i) out[i] = 0.0f;
+      }
     }
+  }
 }
 
 // Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] into panels of NR columns: panel s holds
 // dst[s*NR*kc + p*NR + j] = op(B)[p0 + p, j0 + s*NR + j], columns past nc zero.
 inline void pack_b(std::size_t kc, std::size_t nc, const float* b, std::size_t ldb, transpose tb,
-                   std::size_t p0, std::size_t j0, float* dst) noexcept
-{
-    for (std::size_t jr = 0; jr < nc; jr += gemm_nr) {
-        const std::size_t nr = std::min(gemm_nr, nc - jr);
-        float* panel = dst + jr * kc;
-        if (tb == transpose::no) {
-            // op(B)[p, j] = b[p*ldb + j]
-            for (std::size_t p = 0; p < kc; ++p) {
-                const float* src = b + (p0 + p) * ldb + j0 + jr;
-                float* out = panel + p * gemm_nr;
-                if (nr == gemm_nr) {
-                    unroll<2>([&](auto h) {
-                        gemm_batch::load_unaligned(src + h * simd_width)
-                            .store_aligned(out + h * simd_width);
-                    });
-                } else {
-                    std::size_t j = 0;
-                    for (; j < nr; ++j)
-                        out[j] = src[j];
-                    for (; j < gemm_nr; ++j)
-                        out[j] = 0.0f;
-                }
-            }
+                   std::size_t p0, std::size_t j0, float* dst) noexcept {
+  for (std::size_t jr = 0; jr < nc; jr += gemm_nr) {
+    const std::size_t nr = std::min(gemm_nr, nc - jr);
+    float* panel = dst + jr * kc;
+    if (tb == transpose::no) {
+      // op(B)[p, j] = b[p*ldb + j]
+      for (std::size_t p = 0; p < kc; ++p) {
+        const float* src = b + (p0 + p) * ldb + j0 + jr;
+        float* out = panel + p * gemm_nr;
+        if (nr == gemm_nr) {
+          gemm_batch::load_unaligned(src).store_aligned(out);
+          gemm_batch::load_unaligned(src + simd_width).store_aligned(out + simd_width);
         } else {
-            // op(B)[p, j] = b[j*ldb + p]
-            for (std::size_t j = 0; j < nr; ++j) {
-                const float* src = b + (j0 + jr + j) * ldb + p0;
-                for (std::size_t p = 0; p < kc; ++p)
-                    panel[p * gemm_nr + j] = src[p];
-            }
-            for (std::size_t j = nr; j < gemm_nr; ++j)
-                for (std::size_t p = 0; p < kc; ++p)
-                    panel[p * gemm_nr + j] = 0.0f;
+          std::size_t j = 0;
+          for (; j < nr; ++j) out[j] = src[j];
+          for (; j < gemm_nr; ++j) out[j] = 0.0f;
         }
+      }
+    } else {
+      // op(B)[p, j] = b[j*ldb + p]
+      for (std::size_t j = 0; j < nr; ++j) {
+        const float* src = b + (j0 + jr + j) * ldb + p0;
+        for (std::size_t p = 0; p < kc; ++p) panel[p * gemm_nr + j] = src[p];
+      }
+      for (std::size_t j = nr; j < gemm_nr; ++j)
+        for (std::size_t p = 0; p < kc; ++p) panel[p * gemm_nr + j] = 0.0f;
     }
+  }
 }
 
 // C[MR x NR] (=|+=) packed A panel * packed B panel, then + bias[0 .. NR) when bias != nullptr.
-// C is read only when load_c.
+// C is read only when load_c. Written with folds over I = 0 .. MR-1 rather than loops or
+// lambdas so that both compilers keep the 2 * MR accumulators in registers (clang 14 does not
+// inline a per-row lambda and then spills every accumulator).
+template <std::size_t... I>
+inline void micro_kernel_rows(std::index_sequence<I...>, std::size_t kc, const float* pa,
+                              const float* pb, float* c, std::size_t ldc, const float* bias,
+                              bool load_c) noexcept {
+  gemm_batch acc0[sizeof...(I)];
+  gemm_batch acc1[sizeof...(I)];
+  ((acc0[I] = gemm_batch(0.0f), acc1[I] = gemm_batch(0.0f)), ...);
+  for (std::size_t p = 0; p < kc; ++p) {
+    const gemm_batch b0 = gemm_batch::load_aligned(pb);
+    const gemm_batch b1 = gemm_batch::load_aligned(pb + simd_width);
+    ((acc0[I] = xsimd::fma(gemm_batch(pa[I]), b0, acc0[I]),
+      acc1[I] = xsimd::fma(gemm_batch(pa[I]), b1, acc1[I])),
+     ...);
+    pa += gemm_mr;
+    pb += gemm_nr;
+  }
+  if (bias != nullptr) {
+    const gemm_batch bias0 = gemm_batch::load_unaligned(bias);
+    const gemm_batch bias1 = gemm_batch::load_unaligned(bias + simd_width);
+    ((acc0[I] += bias0, acc1[I] += bias1), ...);
+  }
+  if (load_c) {
+    ((acc0[I] += gemm_batch::load_unaligned(c + I * ldc),
+      acc1[I] += gemm_batch::load_unaligned(c + I * ldc + simd_width)),
+     ...);
+  }
+  ((acc0[I].store_unaligned(c + I * ldc), acc1[I].store_unaligned(c + I * ldc + simd_width)), ...);
+}
+
 inline void micro_kernel(std::size_t kc, const float* pa, const float* pb, float* c,
-                         std::size_t ldc, const float* bias, bool load_c) noexcept
-{
-    gemm_batch acc0[gemm_mr];
-    gemm_batch acc1[gemm_mr];
-    unroll<gemm_mr>([&](auto i) {
-        acc0[i] = gemm_batch(0.0f);
-        acc1[i] = gemm_batch(0.0f);
-    });
-    for (std::size_t p = 0; p < kc; ++p) {
-        const gemm_batch b0 = gemm_batch::load_aligned(pb);
-        const gemm_batch b1 = gemm_batch::load_aligned(pb + simd_width);
-        unroll<gemm_mr>([&](auto i) {
-            const gemm_batch ai(pa[i]);
-            acc0[i] = xsimd::fma(ai, b0, acc0[i]);
-            acc1[i] = xsimd::fma(ai, b1, acc1[i]);
-        });
-        pa += gemm_mr;
-        pb += gemm_nr;
-    }
-    if (bias != nullptr) {
-        const gemm_batch bias0 = gemm_batch::load_unaligned(bias);
-        const gemm_batch bias1 = gemm_batch::load_unaligned(bias + simd_width);
-        unroll<gemm_mr>([&](auto i) {
-            acc0[i] += bias0;
-            acc1[i] += bias1;
-        });
-    }
-    unroll<gemm_mr>([&](auto i) {
-        float* row = c + i * ldc;
-        if (load_c) {
-            acc0[i] += gemm_batch::load_unaligned(row);
-            acc1[i] += gemm_batch::load_unaligned(row + simd_width);
-        }
-        acc0[i].store_unaligned(row);
-        acc1[i].store_unaligned(row + simd_width);
-    });
+                         std::size_t ldc, const float* bias, bool load_c) noexcept {
+  micro_kernel_rows(std::make_index_sequence<gemm_mr>{}, kc, pa, pb, c, ldc, bias, load_c);
 }
 
 inline void gemm_packed(std::size_t m, std::size_t n, std::size_t k, const float* a,
                         std::size_t lda, transpose ta, const float* b, std::size_t ldb,
                         transpose tb, float* c, std::size_t ldc, const float* bias,
-                        bool accumulate)
-{
-    // Equal K blocks (k = 784 -> 4 x 196, not 3 x 256 + 16): a short last block would pay a
-    // full load/store of C for little work.
-    const std::size_t k_blocks = (k + gemm_kc - 1) / gemm_kc;
-    const std::size_t kc_max = (k + k_blocks - 1) / k_blocks;
-    const std::size_t nc_max = std::min(gemm_nc, round_up(n, gemm_nr));
-    const std::size_t mc_max = std::min(gemm_mc, round_up(m, gemm_mr));
+                        bool accumulate) {
+  // Equal K blocks (k = 784 -> 4 x 196, not 3 x 256 + 16): a short last block would pay a
+  // full load/store of C for little work.
+  const std::size_t k_blocks = (k + gemm_kc - 1) / gemm_kc;
+  const std::size_t kc_max = (k + k_blocks - 1) / k_blocks;
+  const std::size_t nc_max = std::min(gemm_nc, round_up(n, gemm_nr));
+  const std::size_t mc_max = std::min(gemm_mc, round_up(m, gemm_mr));
 
-    float* const packed_b = gemm_scratch_buffer(kc_max * (nc_max + mc_max));
-    float* const packed_a = packed_b + kc_max * nc_max;
-    alignas(scratch_alignment) float tile[gemm_mr * gemm_nr];
+  float* const packed_b = gemm_scratch_buffer(kc_max * (nc_max + mc_max));
+  float* const packed_a = packed_b + kc_max * nc_max;
+  alignas(scratch_alignment) float tile[gemm_mr * gemm_nr];
 
-    for (std::size_t jc = 0; jc < n; jc += gemm_nc) {
-        const std::size_t nc = std::min(gemm_nc, n - jc);
-        for (std::size_t pc = 0; pc < k; pc += kc_max) {
-            const std::size_t kc = std::min(kc_max, k - pc);
-            // The first K block writes C (+ bias, + old C when accumulating); later ones add.
-            const bool first = pc == 0;
-            const bool load_c = accumulate || !first;
-            const float* const block_bias = first && bias != nullptr ? bias + jc : nullptr;
-            pack_b(kc, nc, b, ldb, tb, pc, jc, packed_b);
+  for (std::size_t jc = 0; jc < n; jc += gemm_nc) {
+    const std::size_t nc = std::min(gemm_nc, n - jc);
+    for (std::size_t pc = 0; pc < k; pc += kc_max) {
+      const std::size_t kc = std::min(kc_max, k - pc);
+      // The first K block writes C (+ bias, + old C when accumulating); later ones add.
+      const bool first = pc == 0;
+      const bool load_c = accumulate || !first;
+      const float* const block_bias = first && bias != nullptr ? bias + jc : nullptr;
+      pack_b(kc, nc, b, ldb, tb, pc, jc, packed_b);
 
-            for (std::size_t ic = 0; ic < m; ic += gemm_mc) {
-                const std::size_t mc = std::min(gemm_mc, m - ic);
-                pack_a(mc, kc, a, lda, ta, ic, pc, packed_a);
+      for (std::size_t ic = 0; ic < m; ic += gemm_mc) {
+        const std::size_t mc = std::min(gemm_mc, m - ic);
+        pack_a(mc, kc, a, lda, ta, ic, pc, packed_a);
 
-                for (std::size_t jr = 0; jr < nc; jr += gemm_nr) {
-                    const std::size_t nr = std::min(gemm_nr, nc - jr);
-                    const float* const pb = packed_b + jr * kc;
-                    const float* const tile_bias =
-                        block_bias != nullptr ? block_bias + jr : nullptr;
-                    for (std::size_t ir = 0; ir < mc; ir += gemm_mr) {
-                        const std::size_t mr = std::min(gemm_mr, mc - ir);
-                        const float* const pa = packed_a + ir * kc;
-                        float* const cij = c + (ic + ir) * ldc + jc + jr;
-                        if (mr == gemm_mr && nr == gemm_nr) {
-                            micro_kernel(kc, pa, pb, cij, ldc, tile_bias, load_c);
-                            continue;
-                        }
-                        // Edge tile: compute the full padded tile locally, store the valid part.
-                        micro_kernel(kc, pa, pb, tile, gemm_nr, nullptr, false);
-                        for (std::size_t i = 0; i < mr; ++i) {
-                            float* const row = cij + i * ldc;
-                            const float* const t = tile + i * gemm_nr;
-                            for (std::size_t j = 0; j < nr; ++j) {
-                                float v = t[j];
-                                if (tile_bias != nullptr)
-                                    v += tile_bias[j];
-                                if (load_c)
-                                    v += row[j];
-                                row[j] = v;
-                            }
-                        }
-                    }
-                }
+        for (std::size_t jr = 0; jr < nc; jr += gemm_nr) {
+          const std::size_t nr = std::min(gemm_nr, nc - jr);
+          const float* const pb = packed_b + jr * kc;
+          const float* const tile_bias = block_bias != nullptr ? block_bias + jr : nullptr;
+          for (std::size_t ir = 0; ir < mc; ir += gemm_mr) {
+            const std::size_t mr = std::min(gemm_mr, mc - ir);
+            const float* const pa = packed_a + ir * kc;
+            float* const cij = c + (ic + ir) * ldc + jc + jr;
+            if (mr == gemm_mr && nr == gemm_nr) {
+              micro_kernel(kc, pa, pb, cij, ldc, tile_bias, load_c);
+              continue;
             }
+            // Edge tile: compute the full padded tile locally, store the valid part.
+            micro_kernel(kc, pa, pb, tile, gemm_nr, nullptr, false);
+            for (std::size_t i = 0; i < mr; ++i) {
+              float* const row = cij + i * ldc;
+              const float* const t = tile + i * gemm_nr;
+              for (std::size_t j = 0; j < nr; ++j) {
+                float v = t[j];
+                if (tile_bias != nullptr) v += tile_bias[j];
+                if (load_c) v += row[j];
+                row[j] = v;
+              }
+            }
+          }
         }
+      }
     }
+  }
 }
 
 // Small-m path: Batches column batches of all M rows of C in registers, streaming rows of B.
+// Accumulator T holds row T % M, batch T / M (folds, not lambdas: see micro_kernel_rows).
+template <std::size_t M, std::size_t Batches, std::size_t... R, std::size_t... Q, std::size_t... T>
+inline void small_m_tiles(std::index_sequence<R...>, std::index_sequence<Q...>,
+                          std::index_sequence<T...>, std::size_t k, const float* a, std::size_t lda,
+                          const float* b, std::size_t ldb, float* c, std::size_t ldc,
+                          const float* bias, bool accumulate) noexcept {
+  gemm_batch acc[M * Batches];
+  ((acc[T] = gemm_batch(0.0f)), ...);
+  for (std::size_t p = 0; p < k; ++p) {
+    const float* const brow = b + p * ldb;
+    const gemm_batch ai[M] = {gemm_batch(a[R * lda + p])...};
+    const gemm_batch bq[Batches] = {gemm_batch::load_unaligned(brow + Q * simd_width)...};
+    ((acc[T] = xsimd::fma(ai[T % M], bq[T / M], acc[T])), ...);
+  }
+  if (bias != nullptr) {
+    const gemm_batch bias_q[Batches] = {gemm_batch::load_unaligned(bias + Q * simd_width)...};
+    ((acc[T] += bias_q[T / M]), ...);
+  }
+  if (accumulate)
+    ((acc[T] += gemm_batch::load_unaligned(c + T % M * ldc + T / M * simd_width)), ...);
+  ((acc[T].store_unaligned(c + T % M * ldc + T / M * simd_width)), ...);
+}
+
 template <std::size_t M, std::size_t Batches>
 inline void small_m_block(std::size_t k, const float* a, std::size_t lda, const float* b,
                           std::size_t ldb, float* c, std::size_t ldc, const float* bias,
-                          bool accumulate) noexcept
-{
-    gemm_batch acc[M][Batches];
-    unroll<M>([&](auto i) { unroll<Batches>([&](auto q) { acc[i][q] = gemm_batch(0.0f); }); });
-    for (std::size_t p = 0; p < k; ++p) {
-        const float* const brow = b + p * ldb;
-        gemm_batch ai[M];
-        unroll<M>([&](auto i) { ai[i] = gemm_batch(a[i * lda + p]); });
-        unroll<Batches>([&](auto q) {
-            const gemm_batch bq = gemm_batch::load_unaligned(brow + q * simd_width);
-            unroll<M>([&](auto i) { acc[i][q] = xsimd::fma(ai[i], bq, acc[i][q]); });
-        });
-    }
-    unroll<Batches>([&](auto q) {
-        const std::size_t j = q * simd_width;
-        const gemm_batch bq =
-            bias != nullptr ? gemm_batch::load_unaligned(bias + j) : gemm_batch(0.0f);
-        unroll<M>([&](auto i) {
-            float* const out = c + i * ldc + j;
-            gemm_batch r = acc[i][q] + bq;
-            if (accumulate)
-                r += gemm_batch::load_unaligned(out);
-            r.store_unaligned(out);
-        });
-    });
+                          bool accumulate) noexcept {
+  small_m_tiles<M, Batches>(std::make_index_sequence<M>{}, std::make_index_sequence<Batches>{},
+                            std::make_index_sequence<M * Batches>{}, k, a, lda, b, ldb, c, ldc,
+                            bias, accumulate);
 }
 
 // Runs small_m_block<M, count> for a run-time count in [1, Max].
 template <std::size_t M, std::size_t Max>
 inline void small_m_partial(std::size_t count, std::size_t k, const float* a, std::size_t lda,
                             const float* b, std::size_t ldb, float* c, std::size_t ldc,
-                            const float* bias, bool accumulate) noexcept
-{
-    if constexpr (Max > 0) {
-        if (count == Max)
-            small_m_block<M, Max>(k, a, lda, b, ldb, c, ldc, bias, accumulate);
-        else
-            small_m_partial<M, Max - 1>(count, k, a, lda, b, ldb, c, ldc, bias, accumulate);
-    }
+                            const float* bias, bool accumulate) noexcept {
+  if constexpr (Max > 0) {
+    if (count == Max)
+      small_m_block<M, Max>(k, a, lda, b, ldb, c, ldc, bias, accumulate);
+    else
+      small_m_partial<M, Max - 1>(count, k, a, lda, b, ldb, c, ldc, bias, accumulate);
+  }
 }
 
 template <std::size_t M>
 inline void gemm_small_m(std::size_t n, std::size_t k, const float* a, std::size_t lda,
                          const float* b, std::size_t ldb, float* c, std::size_t ldc,
-                         const float* bias, bool accumulate) noexcept
-{
-    // Accumulators in flight: enough independent FMA chains to hide latency, leaving registers
-    // for the broadcasts of A and the row of B.
-    constexpr std::size_t accumulators = vector_registers == 32 ? 24 : 12;
-    constexpr std::size_t batches = std::min<std::size_t>(8, accumulators / M);
-    constexpr std::size_t block = batches * simd_width;
+                         const float* bias, bool accumulate) noexcept {
+  // Accumulators in flight: enough independent FMA chains to hide latency, leaving registers
+  // for the broadcasts of A and the row of B.
+  constexpr std::size_t accumulators = vector_registers == 32 ? 24 : 12;
+  constexpr std::size_t batches = std::min<std::size_t>(8, accumulators / M);
+  constexpr std::size_t block = batches * simd_width;
 
-    std::size_t j = 0;
-    for (; j + block <= n; j += block)
-        small_m_block<M, batches>(k, a, lda, b + j, ldb, c + j, ldc,
-                                  bias != nullptr ? bias + j : nullptr, accumulate);
-    if (const std::size_t rest = (n - j) / simd_width; rest > 0) {
-        small_m_partial<M, batches - 1>(rest, k, a, lda, b + j, ldb, c + j, ldc,
-                                        bias != nullptr ? bias + j : nullptr, accumulate);
-        j += rest * simd_width;
-    }
+  std::size_t j = 0;
+  for (; j + block <= n; j += block)
+    small_m_block<M, batches>(k, a, lda, b + j, ldb, c + j, ldc,
+                              bias != nullptr ? bias + j : nullptr, accumulate);
+  if (const std::size_t rest = (n - j) / simd_width; rest > 0) {
+    small_m_partial<M, batches - 1>(rest, k, a, lda, b + j, ldb, c + j, ldc,
+                                    bias != nullptr ? bias + j : nullptr, accumulate);
+    j += rest * simd_width;
+  }
 
-    // Scalar tail: fewer than simd_width columns.
-    const std::size_t tail = n - j;
-    if (tail == 0)
-        return;
-    float acc[M][simd_width] = {};
-    for (std::size_t p = 0; p < k; ++p) {
-        const float* const brow = b + p * ldb + j;
-        for (std::size_t i = 0; i < M; ++i) {
-            const float ai = a[i * lda + p];
-            for (std::size_t t = 0; t < tail; ++t)
-                acc[i][t] += ai * brow[t];
-        }
-    }
+  // Scalar tail: fewer than simd_width columns.
+  const std::size_t tail = n - j;
+  if (tail == 0) return;
+  float acc[M][simd_width] = {};
+  for (std::size_t p = 0; p < k; ++p) {
+    const float* const brow = b + p * ldb + j;
     for (std::size_t i = 0; i < M; ++i) {
-        float* const out = c + i * ldc + j;
-        for (std::size_t t = 0; t < tail; ++t) {
-            float v = acc[i][t];
-            if (bias != nullptr)
-                v += bias[j + t];
-            if (accumulate)
-                v += out[t];
-            out[t] = v;
-        }
+      const float ai = a[i * lda + p];
+      for (std::size_t t = 0; t < tail; ++t) acc[i][t] += ai * brow[t];
     }
+  }
+  for (std::size_t i = 0; i < M; ++i) {
+    float* const out = c + i * ldc + j;
+    for (std::size_t t = 0; t < tail; ++t) {
+      float v = acc[i][t];
+      if (bias != nullptr) v += bias[j + t];
+      if (accumulate) v += out[t];
+      out[t] = v;
+    }
+  }
 }
 
-} // namespace detail
+}  // namespace detail
 
 // C[m x n] = op(A)[m x k] * op(B)[k x n]  (+ bias[n] added to every row if bias != nullptr)
 //                                          (+ the old C if accumulate)
@@ -388,30 +349,35 @@ inline void gemm_small_m(std::size_t n, std::size_t k, const float* a, std::size
 // Elements of C outside the m x n block are never touched; C is not read unless accumulate.
 // With m <= 4 and no transposition the call performs no heap allocation; otherwise only the
 // first call on a thread (or one needing a bigger packing buffer) allocates.
-inline void gemm(std::size_t m, std::size_t n, std::size_t k,
-                 const float* a, std::size_t lda, transpose ta,
-                 const float* b, std::size_t ldb, transpose tb,
-                 float* c, std::size_t ldc, const float* bias, bool accumulate)
-{
-    if (m == 0 || n == 0)
+inline void gemm(std::size_t m, std::size_t n, std::size_t k, const float* a, std::size_t lda,
+                 transpose ta, const float* b, std::size_t ldb, transpose tb, float* c,
+                 std::size_t ldc, const float* bias, bool accumulate) {
+  if (m == 0 || n == 0) return;
+  if (k == 0) {
+    for (std::size_t i = 0; i < m; ++i) {
+      float* const row = c + i * ldc;
+      for (std::size_t j = 0; j < n; ++j)
+        row[j] = (accumulate ? row[j] : 0.0f) + (bias != nullptr ? bias[j] : 0.0f);
+    }
+    return;
+  }
+  if (m <= detail::gemm_small_m_max && ta == transpose::no && tb == transpose::no) {
+    switch (m) {
+      case 1:
+        detail::gemm_small_m<1>(n, k, a, lda, b, ldb, c, ldc, bias, accumulate);
         return;
-    if (k == 0) {
-        for (std::size_t i = 0; i < m; ++i) {
-            float* const row = c + i * ldc;
-            for (std::size_t j = 0; j < n; ++j)
-                row[j] = (accumulate ? row[j] : 0.0f) + (bias != nullptr ? bias[j] : 0.0f);
-        }
+      case 2:
+        detail::gemm_small_m<2>(n, k, a, lda, b, ldb, c, ldc, bias, accumulate);
+        return;
+      case 3:
+        detail::gemm_small_m<3>(n, k, a, lda, b, ldb, c, ldc, bias, accumulate);
+        return;
+      default:
+        detail::gemm_small_m<4>(n, k, a, lda, b, ldb, c, ldc, bias, accumulate);
         return;
     }
-    if (m <= detail::gemm_small_m_max && ta == transpose::no && tb == transpose::no) {
-        switch (m) {
-        case 1: detail::gemm_small_m<1>(n, k, a, lda, b, ldb, c, ldc, bias, accumulate); return;
-        case 2: detail::gemm_small_m<2>(n, k, a, lda, b, ldb, c, ldc, bias, accumulate); return;
-        case 3: detail::gemm_small_m<3>(n, k, a, lda, b, ldb, c, ldc, bias, accumulate); return;
-        default: detail::gemm_small_m<4>(n, k, a, lda, b, ldb, c, ldc, bias, accumulate); return;
-        }
-    }
-    detail::gemm_packed(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, bias, accumulate);
+  }
+  detail::gemm_packed(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, bias, accumulate);
 }
 
-} // namespace ctnn::kernels
+}  // namespace ctnn::kernels

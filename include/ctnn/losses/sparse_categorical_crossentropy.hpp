@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <stdexcept>
+#include <string>
 #include <type_traits>
 
 #include "../activations/softmax.hpp"
@@ -41,6 +43,16 @@ struct sparse_categorical_crossentropy {
     const T inv_n = T(1) / static_cast<T>(n);
     for (std::size_t i = 0; i < n * width; ++i) g[i] = p[i] * inv_n;
     for (std::size_t r = 0; r < n; ++r) g[r * width + index(y[r], width)] -= inv_n;
+  }
+
+  // Called by fit/evaluate before any work: every label must be a class index in [0, width).
+  template <class T>
+  void validate_labels(const T* y, std::size_t n, std::size_t width) const {
+    for (std::size_t r = 0; r < n; ++r)
+      if (!(y[r] >= T(0) && y[r] < static_cast<T>(width) && y[r] == std::floor(y[r])))
+        throw std::invalid_argument("ctnn::loss::sparse_categorical_crossentropy: label " +
+                                    std::to_string(y[r]) + " of sample " + std::to_string(r) +
+                                    " is not a class index in [0, " + std::to_string(width) + ")");
   }
 
  private:

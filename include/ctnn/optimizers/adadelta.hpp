@@ -18,6 +18,7 @@
 #include "../detail/simd_loop.hpp"
 #include "optimizer.hpp"
 
+CTNN_DETAIL_BEGIN_GCC_PR105593_WORKAROUND
 namespace ctnn::optim {
 
 struct adadelta {
@@ -61,5 +62,6 @@ struct adadelta {
 };
 
 }  // namespace ctnn::optim
+CTNN_DETAIL_END_GCC_PR105593_WORKAROUND
 
 static_assert(ctnn::optimizer<ctnn::optim::adadelta>);

@@ -20,6 +20,7 @@
 #include "../detail/simd_loop.hpp"
 #include "optimizer.hpp"
 
+CTNN_DETAIL_BEGIN_GCC_PR105593_WORKAROUND
 namespace ctnn::optim {
 
 struct adam {
@@ -76,5 +77,6 @@ struct adam {
 };
 
 }  // namespace ctnn::optim
+CTNN_DETAIL_END_GCC_PR105593_WORKAROUND
 
 static_assert(ctnn::optimizer<ctnn::optim::adam>);

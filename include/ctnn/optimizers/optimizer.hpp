@@ -5,7 +5,7 @@
 // one optimizer value serves every parameter array of a model, copies cost nothing, and a
 // learning-rate schedule is just an assignment to `learning_rate` between steps.
 //
-// For an O o (usually const), n a std::size_t, params a std::span<float>, grads a
+// For a const O o, n a std::size_t, params a std::span<float>, grads a
 // std::span<const float>, state a std::span<float> and step a std::uint64_t:
 //   O{}                     the Keras defaults; O is copyable.
 //   o.learning_rate         a public float data member.
@@ -51,6 +51,7 @@ concept optimizer = std::default_initializable<O> && std::copyable<O> &&
              std::span<float> state, std::uint64_t step) {
       { &O::learning_rate } -> std::same_as<float O::*>;
       { O::name } -> std::convertible_to<std::string_view>;
+      // O::name is a constant expression:
       typename std::integral_constant<std::size_t, std::string_view{O::name}.size()>;
       { o.state_size(n) } -> std::same_as<std::size_t>;
       o.update(params, grads, state, step);
@@ -87,3 +88,19 @@ void with_flag(bool flag, F&& f) {
 
 }  // namespace detail
 }  // namespace ctnn
+
+// GCC 12.2 (Debian 12's compiler) reports the deliberately undefined operand of its own AVX-512
+// intrinsics (`__m512 __Y = __Y;` in _mm512_undefined_ps, used by _mm512_sqrt_ps and
+// _mm512_max_ps) as uninitialized once they are inlined into our loops (GCC bug 105593), which
+// breaks -Werror builds with -march=native on AVX-512 machines. These bracket the optimizer
+// definitions; the warning is checked against the pragmas at each inlining site.
+#if defined(__GNUC__) && !defined(__clang__)
+#define CTNN_DETAIL_BEGIN_GCC_PR105593_WORKAROUND \
+  _Pragma("GCC diagnostic push")                  \
+  _Pragma("GCC diagnostic ignored \"-Wuninitialized\"") \
+  _Pragma("GCC diagnostic ignored \"-Wmaybe-uninitialized\"")
+#define CTNN_DETAIL_END_GCC_PR105593_WORKAROUND _Pragma("GCC diagnostic pop")
+#else
+#define CTNN_DETAIL_BEGIN_GCC_PR105593_WORKAROUND
+#define CTNN_DETAIL_END_GCC_PR105593_WORKAROUND
+#endif

@@ -21,6 +21,7 @@
 #include "../detail/simd_loop.hpp"
 #include "optimizer.hpp"
 
+CTNN_DETAIL_BEGIN_GCC_PR105593_WORKAROUND
 namespace ctnn::optim {
 
 struct rmsprop {
@@ -83,5 +84,6 @@ struct rmsprop {
 };
 
 }  // namespace ctnn::optim
+CTNN_DETAIL_END_GCC_PR105593_WORKAROUND
 
 static_assert(ctnn::optimizer<ctnn::optim::rmsprop>);

@@ -3,7 +3,7 @@
 // (Keras 2.11+, without weight decay, gradient clipping or EMA).
 //   momentum == 0:  w -= lr*g
 //   otherwise:      v = momentum*v - lr*g;  w += nesterov ? momentum*v - lr*g : v
-// State: [v] when momentum != 0, none otherwise (Keras creates the velocity only then too).
+// State: [v] when momentum != 0, none otherwise (with momentum 0, v would just be -lr*g).
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -12,6 +12,7 @@
 #include "../detail/simd_loop.hpp"
 #include "optimizer.hpp"
 
+CTNN_DETAIL_BEGIN_GCC_PR105593_WORKAROUND
 namespace ctnn::optim {
 
 struct sgd {
@@ -60,5 +61,6 @@ struct sgd {
 };
 
 }  // namespace ctnn::optim
+CTNN_DETAIL_END_GCC_PR105593_WORKAROUND
 
 static_assert(ctnn::optimizer<ctnn::optim::sgd>);

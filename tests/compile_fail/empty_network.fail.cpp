@@ -1,0 +1,7 @@
+// expect: error: static assertion failed: ctnn::sequential<> is empty
+// Twin: empty_network.pass.cpp, identical but for the mistake.
+#include <ctnn/ctnn.hpp>
+
+using net = ctnn::sequential<>;
+[[maybe_unused]] constexpr bool valid = net::valid;
+int main() {}

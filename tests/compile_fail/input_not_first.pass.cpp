@@ -1,0 +1,6 @@
+// Twin of input_not_first.fail.cpp: the same program without the mistake must compile.
+#include <ctnn/ctnn.hpp>
+
+using net = ctnn::sequential<ctnn::input<4>, ctnn::dense<10>>;
+[[maybe_unused]] constexpr std::size_t parameters = net::parameter_count;
+int main() {}

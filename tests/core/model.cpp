@@ -1,0 +1,151 @@
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+#include <sstream>
+
+#include <ctnn/ctnn.hpp>
+
+// Counts heap allocations made while `counting` is set, to prove inference allocates nothing.
+// (Replacing operator new here replaces it for the whole test program; it only counts.)
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"  // both sides are malloc/free here
+#endif
+namespace {
+std::atomic<bool> counting{false};
+std::atomic<std::size_t> allocations{0};
+}  // namespace
+
+void* operator new(std::size_t n) {
+  if (counting) ++allocations;
+  if (void* p = std::malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void* operator new(std::size_t n, std::align_val_t a) {
+  if (counting) ++allocations;
+  const std::size_t al = static_cast<std::size_t>(a);
+  if (void* p = std::aligned_alloc(al, (n + al - 1) / al * al)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+
+namespace {
+
+using mlp = ctnn::sequential<ctnn::input<784>, ctnn::dense<128, ctnn::relu>, ctnn::dense<64, ctnn::relu>,
+                             ctnn::dense<10, ctnn::softmax>>;
+
+// A learnable toy problem: the class is the index of the largest of the first 3 inputs.
+template <std::size_t In>
+std::pair<ctnn::samples<In>, ctnn::samples<3>> toy_data(std::size_t n, std::uint64_t seed) {
+  ctnn::samples<In> x(n);
+  ctnn::samples<3> y(n);
+  ctnn::detail::rng r(seed);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (auto& v : x[i]) v = static_cast<float>(r.uniform(-1, 1));
+    std::size_t best = 0;
+    for (std::size_t k = 1; k < 3; ++k) if (x[i][k] > x[i][best]) best = k;
+    y[i][best] = 1;
+  }
+  return {std::move(x), std::move(y)};
+}
+
+using toy = ctnn::sequential<ctnn::input<8>, ctnn::dense<16, ctnn::relu>, ctnn::dense<3, ctnn::softmax>>;
+
+}  // namespace
+
+TEST_CASE("model: inference on one sample performs no heap allocation", "[model][realtime]") {
+  ctnn::model<mlp, ctnn::loss::categorical_crossentropy, ctnn::optim::adam> m;
+  ctnn::samples<784> x(1);
+  for (std::size_t i = 0; i < 784; ++i) x[0][i] = static_cast<float>(i % 7) / 7.0f;
+  float sum = 0;
+  allocations = 0;
+  counting = true;
+  for (int rep = 0; rep < 100; ++rep) {
+    const auto y = m.predict_one(x[0]);
+    sum += y[rep % 10];
+  }
+  counting = false;
+  CHECK(allocations == 0);
+  CHECK(sum > 0);  // the work was done
+  // And the counter does count: predict() on a batch allocates its result.
+  counting = true;
+  (void)m.predict(x);
+  counting = false;
+  CHECK(allocations > 0);
+}
+
+TEST_CASE("model: predict_one equals predict on a batch", "[model]") {
+  ctnn::model<toy, ctnn::loss::categorical_crossentropy, ctnn::optim::sgd> m;
+  auto [x, y] = toy_data<8>(5, 1);
+  const auto batch = m.predict(x);
+  for (std::size_t i = 0; i < 5; ++i) {
+    const auto one = m.predict_one(x[i]);
+    for (std::size_t k = 0; k < 3; ++k) CHECK(one[k] == Approx(batch[i][k]).epsilon(1e-6));
+  }
+}
+
+TEST_CASE("model: fit learns, evaluate and history agree", "[model]") {
+  ctnn::model<toy, ctnn::loss::categorical_crossentropy, ctnn::optim::adam> m{{.learning_rate = 1e-2f}};
+  auto [x, y] = toy_data<8>(512, 2);
+  std::ostringstream progress;
+  const auto h = m.fit(x, y, {.epochs = 20, .batch_size = 32, .verbose = 2, .output = &progress});
+  REQUIRE(h.loss.size() == 20);
+  CHECK(h.loss.back() < 0.5 * h.loss.front());
+  CHECK(h.accuracy.back() > 0.9);
+  CHECK_THAT(progress.str(), Catch::Contains("Epoch 20/20") && Catch::Contains("16/16 - "));
+  auto [xt, yt] = toy_data<8>(256, 3);
+  const auto [loss, accuracy] = m.evaluate(xt, yt);
+  CHECK(accuracy > 0.85);
+  // evaluate's loss is the mean cross-entropy of predict's output.
+  const auto p = m.predict(xt);
+  double expected = 0;
+  for (std::size_t i = 0; i < xt.size(); ++i)
+    for (std::size_t k = 0; k < 3; ++k) if (yt[i][k] == 1) expected -= std::log(double(p[i][k]));
+  CHECK(loss == Approx(expected / xt.size()).epsilon(1e-4));
+}
+
+TEST_CASE("model: the same seed reproduces a training run bit for bit", "[model]") {
+  using m = ctnn::model<toy, ctnn::loss::categorical_crossentropy, ctnn::optim::rmsprop>;
+  auto [x, y] = toy_data<8>(300, 4);
+  auto run = [&](std::uint64_t seed) {
+    m model({}, {}, {.seed = seed});
+    model.fit(x, y, {.epochs = 2, .batch_size = 16, .verbose = 0});
+    return std::vector<float>(model.parameters().begin(), model.parameters().end());
+  };
+  const auto a = run(1), b = run(1), c = run(2);
+  CHECK(a == b);
+  CHECK(a != c);
+}
+
+TEST_CASE("model: train_on_batch applies one optimizer step to compute_gradients' result", "[model]") {
+  ctnn::model<toy, ctnn::loss::categorical_crossentropy, ctnn::optim::sgd> m{{.learning_rate = 0.1f}};
+  auto [x, y] = toy_data<8>(10, 5);
+  const double loss = m.compute_gradients(x, y);
+  const std::vector<float> before(m.parameters().begin(), m.parameters().end());
+  const std::vector<float> grads(m.gradients().begin(), m.gradients().end());
+  CHECK(m.train_on_batch(x, y) == Approx(loss));
+  for (std::size_t i = 0; i < before.size(); ++i)
+    CHECK(m.parameters()[i] == Approx(before[i] - 0.1f * grads[i]).margin(1e-7));
+}
+
+TEST_CASE("model: bad calls throw clear errors and change nothing", "[model]") {
+  ctnn::model<toy, ctnn::loss::categorical_crossentropy, ctnn::optim::sgd> m;
+  auto [x, y] = toy_data<8>(10, 6);
+  const std::vector<float> before(m.parameters().begin(), m.parameters().end());
+  const auto y9 = y.slice(0, 9);
+  REQUIRE_THROWS_WITH(m.fit(x, y9), Catch::Contains("10 input samples but 9 labels"));
+  REQUIRE_THROWS_WITH(m.fit(x, y, {.batch_size = 0}), Catch::Contains("batch_size must be at least 1"));
+  CHECK(std::equal(before.begin(), before.end(), m.parameters().begin()));
+
+  using sparse_net = ctnn::sequential<ctnn::input<8>, ctnn::dense<3, ctnn::softmax>>;
+  ctnn::model<sparse_net, ctnn::loss::sparse_categorical_crossentropy, ctnn::optim::sgd> s;
+  ctnn::samples<1> labels(10);
+  labels[4][0] = 3;
+  const std::vector<float> s_before(s.parameters().begin(), s.parameters().end());
+  REQUIRE_THROWS_WITH(s.fit(x, labels), Catch::Contains("label 3") && Catch::Contains("sample 4"));
+  CHECK(std::equal(s_before.begin(), s_before.end(), s.parameters().begin()));
+}

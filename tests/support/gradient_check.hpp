@@ -1,0 +1,127 @@
+#pragma once
+// Finite-difference gradient checks, in double precision: the layers' forward/backward are
+// templates on the scalar type, so a network runs here in double through the same code that
+// trains in float (only the matrix product swaps the SIMD kernel for a reference loop).
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <span>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include <ctnn/core/layer.hpp>
+#include <ctnn/core/sequential.hpp>
+#include <ctnn/detail/random.hpp>
+
+namespace ctnn_test {
+
+template <class Network, class Loss>
+class gradient_check {
+ public:
+  using in = typename Network::input_shape;
+  using out = typename Network::output_shape;
+  static constexpr std::size_t label_size = Loss::template label_shape<out>::size;
+
+  explicit gradient_check(std::size_t n, std::uint64_t seed = 7, Loss loss = {})
+      : n_(n), loss_(loss), rng_(seed), params_(Network::parameter_storage),
+        grads_(Network::parameter_storage), x_(n * in::size), y_(n * label_size),
+        acts_(n * Network::activation_storage), dy_(n * Network::widest), scratch_(n * Network::widest) {
+    init(std::make_index_sequence<Network::layer_count>{});
+    for (auto& v : x_) v = rng_.uniform(-1.0, 1.0);
+  }
+
+  std::vector<double>& inputs() { return x_; }
+  std::vector<double>& labels() { return y_; }
+  std::vector<double>& parameters() { return params_; }
+  typename Network::layer_types& layers() { return layers_; }
+
+  // Mean loss over the batch (forward only).
+  double loss() {
+    pass_ctx_.phase = ctnn::mode::training;
+    auto outs = outputs();
+    Network::forward(layers_, params_.data(), x_.data(), outs.data(), n_, pass_ctx_);
+    return loss_.value(outs.back(), y_.data(), n_, out::size) / static_cast<double>(n_);
+  }
+
+  // Analytic gradients into grads(); fused uses the loss's pre-activation gradient.
+  const std::vector<double>& analytic(bool fused) {
+    loss();
+    auto outs = outputs();
+    if constexpr (requires { loss_.preactivation_gradient(outs.back(), y_.data(), dy_.data(), n_, out::size); }) {
+      if (fused) loss_.preactivation_gradient(outs.back(), y_.data(), dy_.data(), n_, out::size);
+      else loss_.gradient(outs.back(), y_.data(), dy_.data(), n_, out::size);
+    } else {
+      REQUIRE_FALSE(fused);
+      loss_.gradient(outs.back(), y_.data(), dy_.data(), n_, out::size);
+    }
+    std::fill(grads_.begin(), grads_.end(), 0.0);
+    Network::backward(layers_, params_.data(), grads_.data(), x_.data(), outs.data(), dy_.data(),
+                      scratch_.data(), n_, fused, pass_ctx_);
+    return grads_;
+  }
+
+  // Central difference of the mean loss with respect to parameter i.
+  double numeric(std::size_t i, double h = 1e-6) {
+    const double keep = params_[i];
+    params_[i] = keep + h;
+    const double up = loss();
+    params_[i] = keep - h;
+    const double down = loss();
+    params_[i] = keep;
+    return (up - down) / (2 * h);
+  }
+
+  // Largest relative error |a - n| / max(1e-6, |a| + |n|) over every real parameter (not the
+  // alignment padding between tensors).
+  double max_relative_error(bool fused = false) {
+    const auto a = analytic(fused);
+    double worst = 0;
+    for_each_parameter([&](std::size_t i) {
+      const double num = numeric(i);
+      worst = std::max(worst, std::abs(a[i] - num) / std::max(1e-6, std::abs(a[i]) + std::abs(num)));
+    });
+    return worst;
+  }
+
+  template <class F>
+  void for_each_parameter(F&& f) {
+    each_layer(f, std::make_index_sequence<Network::layer_count>{});
+  }
+
+ private:
+  template <std::size_t... I>
+  void init(std::index_sequence<I...>) {
+    (std::get<I>(layers_).initialize(
+         std::span<double>(params_.data() + Network::parameter_offsets[I],
+                           std::tuple_element_t<I, typename Network::layer_types>::parameter_storage),
+         rng_),
+     ...);
+    // Non-zero biases, so their effect on the activation is checked too.
+    for_each_parameter([&](std::size_t i) { params_[i] += rng_.uniform(-0.1, 0.1); });
+  }
+  template <class F, std::size_t... I>
+  void each_layer(F& f, std::index_sequence<I...>) {
+    (each_tensor<I>(f), ...);
+  }
+  template <std::size_t I, class F>
+  void each_tensor(F& f) {
+    using L = std::tuple_element_t<I, typename Network::layer_types>;
+    for (const auto& p : L::parameters)
+      for (std::size_t k = 0; k < p.size; ++k) f(Network::parameter_offsets[I] + p.offset + k);
+  }
+  std::array<double*, Network::layer_count> outputs() {
+    std::array<double*, Network::layer_count> o{};
+    for (std::size_t i = 0; i < Network::layer_count; ++i) o[i] = acts_.data() + n_ * Network::activation_offsets[i];
+    return o;
+  }
+
+  std::size_t n_;
+  Loss loss_;
+  ctnn::detail::rng rng_;
+  ctnn::pass_context pass_ctx_{ctnn::mode::training, &rng_};
+  typename Network::layer_types layers_{};
+  std::vector<double> params_, grads_, x_, y_, acts_, dy_, scratch_;
+};
+
+}  // namespace ctnn_test
