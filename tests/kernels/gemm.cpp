@@ -1,8 +1,10 @@
+#include <ctnn/kernels/gemm.hpp>
+
 #include <catch2/catch.hpp>
+
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <ctnn/kernels/gemm.hpp>
 #include <iterator>
 #include <limits>
 #include <sstream>
@@ -103,8 +105,8 @@ int check_gemm(const gemm_case& g, std::uint32_t seed) {
         ref += c_old[i * ldc + j];
         magnitude += std::abs(c_old[i * ldc + j]);
       }
-      // Relative to the sum of magnitudes, scaled by the length of the sum: float
-      // accumulation of k + 2 terms errs by at most ~(k + 2) * 6e-8 of it.
+      // 1e-5 of the sum of magnitudes, growing with k (summing k + 2 floats errs by at most
+      // ~(k + 2) * 6e-8 of it; a dropped or doubled term is ~1/k of it, far above).
       const double tolerance = 1e-5 * (1.0 + static_cast<double>(k) / 32.0) * magnitude + 1e-30;
       const double got = c[i * ldc + j];
       if (!(std::abs(got - ref) <= tolerance)) {
@@ -237,7 +239,7 @@ TEST_CASE("gemm computes a hand-checked product", "[kernels][gemm]") {
   gemm(2, 2, 3, at, 2, transpose::yes, bt, 3, transpose::yes, c, 2, nullptr, true);
   CHECK(std::vector<float>(c, c + 4) == std::vector<float>{18, 30, 30, 42});
 
-  // Through the packed path (m = 9 > 4): rows repeat the 2 x 3 pattern.
+  // Through the packed path (m = 9 > 4): row r of A is [1 + r, 2, 3], so C row r = [4 + r, 5].
   std::vector<float> a9, c9(9 * 2);
   for (int r = 0; r < 9; ++r) a9.insert(a9.end(), {1.0f + r, 2.0f, 3.0f});
   gemm(9, 2, 3, a9.data(), 3, transpose::no, b, 2, transpose::no, c9.data(), 2, nullptr, false);

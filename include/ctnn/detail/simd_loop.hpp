@@ -3,6 +3,7 @@
 // xsimd batches first, then the tail with the scalar overload of the same function, so the
 // vector and scalar paths cannot drift apart.
 #include <cstddef>
+#include <type_traits>
 
 #include <xsimd/xsimd.hpp>
 

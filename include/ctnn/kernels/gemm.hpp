@@ -22,6 +22,7 @@
 #include <new>
 #include <type_traits>
 #include <utility>
+
 #include <xsimd/xsimd.hpp>
 
 namespace ctnn::kernels {
@@ -46,10 +47,21 @@ inline constexpr std::size_t gemm_mc = ((144 + gemm_mr - 1) / gemm_mr) * gemm_mr
 inline constexpr std::size_t gemm_nc = 2048;
 static_assert(gemm_nc % gemm_nr == 0);
 
-// Rows handled by the unpacked small-m path.
+// Rows handled by the unpacked small-m path (gemm() dispatches on m = 1 .. 4).
 inline constexpr std::size_t gemm_small_m_max = 4;
 
 inline constexpr std::size_t scratch_alignment = 64;
+
+// x * y + z in one rounding. xsimd 8.1 has no AVX-512 fma kernel: its generic fallback
+// x * y + z is contracted by GCC but left as vmulps + vaddps by clang 14 (-20 % throughput).
+inline gemm_batch fmadd(const gemm_batch& x, const gemm_batch& y, const gemm_batch& z) noexcept {
+#if XSIMD_WITH_AVX512F
+  if constexpr (std::is_base_of_v<xsimd::avx512f, gemm_batch::arch_type>)
+    return gemm_batch(_mm512_fmadd_ps(x, y, z));
+  else
+#endif
+    return xsimd::fma(x, y, z);
+}
 
 constexpr std::size_t round_up(std::size_t x, std::size_t multiple) noexcept {
   return (x + multiple - 1) / multiple * multiple;
@@ -69,7 +81,7 @@ class gemm_scratch {
       const std::size_t grown = std::max(count, capacity_ + capacity_ / 2);
       release();
       data_ = static_cast<float*>(
-          ::operator new (grown * sizeof(float), std::align_val_t{scratch_alignment}));
+          ::operator new(grown * sizeof(float), std::align_val_t{scratch_alignment}));
       capacity_ = grown;
     }
     return data_;
@@ -78,7 +90,7 @@ class gemm_scratch {
  private:
   void release() noexcept {
     if (data_ != nullptr) {
-      ::operator delete (data_, std::align_val_t{scratch_alignment});
+      ::operator delete(data_, std::align_val_t{scratch_alignment});
       data_ = nullptr;
       capacity_ = 0;
     }
@@ -154,22 +166,22 @@ inline void pack_b(std::size_t kc, std::size_t nc, const float* b, std::size_t l
   }
 }
 
-// C[MR x NR] (=|+=) packed A panel * packed B panel, then + bias[0 .. NR) when bias != nullptr.
-// C is read only when load_c. Written with folds over I = 0 .. MR-1 rather than loops or
-// lambdas so that both compilers keep the 2 * MR accumulators in registers (clang 14 does not
-// inline a per-row lambda and then spills every accumulator).
+// C[rows x NR] (=|+=) packed A panel * packed B panel (+ bias[0 .. NR) when bias != nullptr),
+// rows <= MR; C is read only when load_c. Written with folds over I = 0 .. MR-1 rather than
+// loops or lambdas so that both compilers keep the 2 * MR accumulators in registers (clang 14
+// does not inline a per-row lambda and then spills every accumulator).
 template <std::size_t... I>
 inline void micro_kernel_rows(std::index_sequence<I...>, std::size_t kc, const float* pa,
                               const float* pb, float* c, std::size_t ldc, const float* bias,
-                              bool load_c) noexcept {
+                              bool load_c, std::size_t rows) noexcept {
   gemm_batch acc0[sizeof...(I)];
   gemm_batch acc1[sizeof...(I)];
   ((acc0[I] = gemm_batch(0.0f), acc1[I] = gemm_batch(0.0f)), ...);
   for (std::size_t p = 0; p < kc; ++p) {
     const gemm_batch b0 = gemm_batch::load_aligned(pb);
     const gemm_batch b1 = gemm_batch::load_aligned(pb + simd_width);
-    ((acc0[I] = xsimd::fma(gemm_batch(pa[I]), b0, acc0[I]),
-      acc1[I] = xsimd::fma(gemm_batch(pa[I]), b1, acc1[I])),
+    ((acc0[I] = fmadd(gemm_batch(pa[I]), b0, acc0[I]),
+      acc1[I] = fmadd(gemm_batch(pa[I]), b1, acc1[I])),
      ...);
     pa += gemm_mr;
     pb += gemm_nr;
@@ -180,16 +192,21 @@ inline void micro_kernel_rows(std::index_sequence<I...>, std::size_t kc, const f
     ((acc0[I] += bias0, acc1[I] += bias1), ...);
   }
   if (load_c) {
-    ((acc0[I] += gemm_batch::load_unaligned(c + I * ldc),
-      acc1[I] += gemm_batch::load_unaligned(c + I * ldc + simd_width)),
+    ((I < rows ? void(acc0[I] += gemm_batch::load_unaligned(c + I * ldc),
+                      acc1[I] += gemm_batch::load_unaligned(c + I * ldc + simd_width))
+               : void()),
      ...);
   }
-  ((acc0[I].store_unaligned(c + I * ldc), acc1[I].store_unaligned(c + I * ldc + simd_width)), ...);
+  ((I < rows ? void(acc0[I].store_unaligned(c + I * ldc),
+                    acc1[I].store_unaligned(c + I * ldc + simd_width))
+             : void()),
+   ...);
 }
 
 inline void micro_kernel(std::size_t kc, const float* pa, const float* pb, float* c,
-                         std::size_t ldc, const float* bias, bool load_c) noexcept {
-  micro_kernel_rows(std::make_index_sequence<gemm_mr>{}, kc, pa, pb, c, ldc, bias, load_c);
+                         std::size_t ldc, const float* bias, bool load_c,
+                         std::size_t rows = gemm_mr) noexcept {
+  micro_kernel_rows(std::make_index_sequence<gemm_mr>{}, kc, pa, pb, c, ldc, bias, load_c, rows);
 }
 
 inline void gemm_packed(std::size_t m, std::size_t n, std::size_t k, const float* a,
@@ -229,16 +246,26 @@ inline void gemm_packed(std::size_t m, std::size_t n, std::size_t k, const float
             const std::size_t mr = std::min(gemm_mr, mc - ir);
             const float* const pa = packed_a + ir * kc;
             float* const cij = c + (ic + ir) * ldc + jc + jr;
-            if (mr == gemm_mr && nr == gemm_nr) {
-              micro_kernel(kc, pa, pb, cij, ldc, tile_bias, load_c);
+            if (nr == gemm_nr) {
+              micro_kernel(kc, pa, pb, cij, ldc, tile_bias, load_c, mr);
               continue;
             }
-            // Edge tile: compute the full padded tile locally, store the valid part.
+            // Right edge: compute the full tile locally, store its first nr columns. The tile is
+            // read back in the widths it was stored in (a narrower or masked read of a wider
+            // store cannot be forwarded; clang's masked copy loop ran 30 % slower overall).
             micro_kernel(kc, pa, pb, tile, gemm_nr, nullptr, false);
             for (std::size_t i = 0; i < mr; ++i) {
               float* const row = cij + i * ldc;
               const float* const t = tile + i * gemm_nr;
-              for (std::size_t j = 0; j < nr; ++j) {
+              std::size_t j = 0;
+              if (nr >= simd_width) {
+                gemm_batch v = gemm_batch::load_aligned(t);
+                if (tile_bias != nullptr) v += gemm_batch::load_unaligned(tile_bias);
+                if (load_c) v += gemm_batch::load_unaligned(row);
+                v.store_unaligned(row);
+                j = simd_width;
+              }
+              for (; j < nr; ++j) {
                 float v = t[j];
                 if (tile_bias != nullptr) v += tile_bias[j];
                 if (load_c) v += row[j];
@@ -265,7 +292,7 @@ inline void small_m_tiles(std::index_sequence<R...>, std::index_sequence<Q...>,
     const float* const brow = b + p * ldb;
     const gemm_batch ai[M] = {gemm_batch(a[R * lda + p])...};
     const gemm_batch bq[Batches] = {gemm_batch::load_unaligned(brow + Q * simd_width)...};
-    ((acc[T] = xsimd::fma(ai[T % M], bq[T / M], acc[T])), ...);
+    ((acc[T] = fmadd(ai[T % M], bq[T / M], acc[T])), ...);
   }
   if (bias != nullptr) {
     const gemm_batch bias_q[Batches] = {gemm_batch::load_unaligned(bias + Q * simd_width)...};
