@@ -26,7 +26,7 @@ class gradient_check {
   explicit gradient_check(std::size_t n, std::uint64_t seed = 7, Loss loss = {})
       : n_(n), loss_(loss), rng_(seed), params_(Network::parameter_storage),
         grads_(Network::parameter_storage), x_(n * in::size), y_(n * label_size),
-        acts_(n * Network::activation_storage), dy_(n * Network::widest), scratch_(n * Network::widest) {
+        acts_(n * Network::activation_storage), work_(n * Network::workspace_storage + 1), dy_(n * Network::widest), scratch_(n * Network::widest) {
     init(std::make_index_sequence<Network::layer_count>{});
     for (auto& v : x_) v = rng_.uniform(-1.0, 1.0);
   }
@@ -38,9 +38,12 @@ class gradient_check {
 
   // Mean loss over the batch (forward only).
   double loss() {
+    // Stochastic layers (dropout) draw the same numbers on every pass, so the loss is a
+    // deterministic function of the parameters.
+    pass_rng_.reseed(12345);
     pass_ctx_.phase = ctnn::mode::training;
     auto outs = outputs();
-    Network::forward(layers_, params_.data(), x_.data(), outs.data(), n_, pass_ctx_);
+    Network::forward(layers_, params_.data(), x_.data(), outs.data(), work_.data(), n_, pass_ctx_);
     return loss_.value(outs.back(), y_.data(), n_, out::size) / static_cast<double>(n_);
   }
 
@@ -56,7 +59,7 @@ class gradient_check {
       loss_.gradient(outs.back(), y_.data(), dy_.data(), n_, out::size);
     }
     std::fill(grads_.begin(), grads_.end(), 0.0);
-    Network::backward(layers_, params_.data(), grads_.data(), x_.data(), outs.data(), dy_.data(),
+    Network::backward(layers_, params_.data(), grads_.data(), x_.data(), outs.data(), work_.data(), dy_.data(),
                       scratch_.data(), n_, fused, pass_ctx_);
     return grads_;
   }
@@ -119,9 +122,10 @@ class gradient_check {
   std::size_t n_;
   Loss loss_;
   ctnn::detail::rng rng_;
-  ctnn::pass_context pass_ctx_{ctnn::mode::training, &rng_};
+  ctnn::detail::rng pass_rng_{12345};
+  ctnn::pass_context pass_ctx_{ctnn::mode::training, &pass_rng_};
   typename Network::layer_types layers_{};
-  std::vector<double> params_, grads_, x_, y_, acts_, dy_, scratch_;
+  std::vector<double> params_, grads_, x_, y_, acts_, work_, dy_, scratch_;
 };
 
 }  // namespace ctnn_test

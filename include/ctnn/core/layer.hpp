@@ -46,6 +46,9 @@ struct forward_io {
   const T* x;       // n x input_shape::size
   T* y;             // n x output_shape::size
   std::size_t n;
+  // n x L::workspace_size scratch values of this layer (im2col columns, dropout masks); the
+  // same memory is handed to the backward pass of the same batch.
+  T* workspace = nullptr;
 };
 
 // Buffers for a backward pass. dy holds dL/dy on entry and may be overwritten (layers turn it
@@ -63,7 +66,17 @@ struct backward_io {
   // dy already is dL/dz (pre-activation): set for the last layer when the loss fuses its
   // gradient with the layer's activation (softmax + categorical cross-entropy).
   bool dy_is_preactivation = false;
+  T* workspace = nullptr;  // what forward() left there for this batch
 };
+
+namespace detail {
+// Per-sample scratch values a bound layer asks for (optional member workspace_size).
+template <class L>
+constexpr std::size_t workspace_size_of() {
+  if constexpr (requires { L::workspace_size; }) return L::workspace_size;
+  else return 0;
+}
+}  // namespace detail
 
 // A bound layer.
 template <class L>

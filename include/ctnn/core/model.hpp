@@ -170,7 +170,8 @@ class model {
     for (std::size_t i = 0; i < Network::layer_count; ++i)
       outs[i] = inference_.data() + Network::activation_offsets[i];
     if constexpr (Network::layer_count > 0) {
-      Network::forward(layers_, params_.data(), x.data(), outs.data(), 1, ctx);
+      Network::forward(layers_, params_.data(), x.data(), outs.data(),
+                       inference_.data() + Network::activation_storage, 1, ctx);
       return std::span<const float, output_shape::size>(outs.back(), output_shape::size);
     } else {
       return std::span<const float, output_shape::size>(inference_.data(), output_shape::size);
@@ -267,17 +268,18 @@ class model {
   }
 
   // Training workspace for up to `rows` samples: batch inputs and labels, every layer's output,
-  // two gradient buffers. Grows only.
+  // every layer's scratch, two gradient buffers. Grows only.
   void reserve(std::size_t rows) {
     if (rows <= capacity_) return;
     const std::size_t x = detail::aligned_count(input_shape::size), y = detail::aligned_count(label_shape::size);
-    work_.assign(rows * (x + y + Network::activation_storage + 2 * Network::widest), 0.0f);
+    work_.assign(rows * (x + y + Network::activation_storage + Network::workspace_storage + 2 * Network::widest), 0.0f);
     capacity_ = rows;
   }
   float* bx() noexcept { return work_.data(); }
   float* by() noexcept { return bx() + capacity_ * detail::aligned_count(input_shape::size); }
   float* acts() noexcept { return by() + capacity_ * detail::aligned_count(label_shape::size); }
-  float* dy() noexcept { return acts() + capacity_ * Network::activation_storage; }
+  float* layer_work() noexcept { return acts() + capacity_ * Network::activation_storage; }
+  float* dy() noexcept { return layer_work() + capacity_ * Network::workspace_storage; }
   float* scratch() noexcept { return dy() + capacity_ * Network::widest; }
 
   std::array<float*, Network::layer_count> outputs() noexcept {
@@ -289,7 +291,7 @@ class model {
 
   const float* forward(const float* x, std::size_t n, pass_context& ctx) {
     auto outs = outputs();
-    Network::forward(layers_, params_.data(), x, outs.data(), n, ctx);
+    Network::forward(layers_, params_.data(), x, outs.data(), layer_work(), n, ctx);
     return outs.back();
   }
 
@@ -305,13 +307,14 @@ class model {
   std::pair<double, std::size_t> backprop(const float* x, const float* y, std::size_t m) {
     pass_context ctx{mode::training, &rng_};
     auto outs = outputs();
-    Network::forward(layers_, params_.data(), x, outs.data(), m, ctx);
+    Network::forward(layers_, params_.data(), x, outs.data(), layer_work(), m, ctx);
     const float* out = outs.back();
     const double loss = loss_.value(out, y, m, output_shape::size);
     const std::size_t hits = Loss::accuracy::correct(out, y, m, output_shape::size);
     if constexpr (fused) loss_.preactivation_gradient(out, y, dy(), m, output_shape::size);
     else loss_.gradient(out, y, dy(), m, output_shape::size);
-    Network::backward(layers_, params_.data(), grads_.data(), x, outs.data(), dy(), scratch(), m, fused, ctx);
+    Network::backward(layers_, params_.data(), grads_.data(), x, outs.data(), layer_work(), dy(), scratch(), m,
+                      fused, ctx);
     return {loss, hits};
   }
 

@@ -148,6 +148,16 @@ struct sequential {
   }();
   static constexpr std::size_t activation_storage =
       layer_count == 0 ? 0 : activation_offsets[layer_count - 1] + detail::aligned_count(output_sizes[layer_count - 1]);
+  // Per-sample scratch of each layer (detail::workspace_size_of), and where each starts.
+  static constexpr std::array<std::size_t, layer_count> workspace_offsets = [] {
+    std::array<std::size_t, layer_count> o{};
+    const auto sizes = each([](auto t) { return detail::aligned_count(detail::workspace_size_of<typename decltype(t)::type>()); });
+    for (std::size_t i = 1; i < layer_count; ++i) o[i] = o[i - 1] + sizes[i - 1];
+    return o;
+  }();
+  static constexpr std::size_t workspace_storage = [] {
+    return sum(each([](auto t) { return detail::aligned_count(detail::workspace_size_of<typename decltype(t)::type>()); }));
+  }();
   // Per-sample floats of the widest tensor a backward pass moves between layers.
   static constexpr std::size_t widest = [] {
     std::size_t w = detail::aligned_count(input_shape::size);
@@ -155,7 +165,7 @@ struct sequential {
     return w;
   }();
   // Floats of workspace that inference on one sample needs: fixed, allocated with the model.
-  static constexpr std::size_t inference_workspace_size = activation_storage;
+  static constexpr std::size_t inference_workspace_size = activation_storage + workspace_storage;
 
   // A Keras-style summary table.
   static void summary(std::ostream& os = std::cout) {
@@ -169,53 +179,57 @@ struct sequential {
        << grouped(parameter_count) << "\nNon-trainable params: 0\n" << rule << "\n";
   }
 
-  // Runs the layers over n samples. outs[i] is layer i's output buffer (n x output_sizes[i]).
+  // Runs the layers over n samples. outs[i] is layer i's output buffer (n x output_sizes[i]);
+  // work holds n x workspace_storage values (layer i's scratch at n * workspace_offsets[i]).
   template <class T>
-  static void forward(layer_types& layers, const T* params, const T* x, T* const* outs,
+  static void forward(layer_types& layers, const T* params, const T* x, T* const* outs, T* work,
                       std::size_t n, pass_context& ctx) {
-    forward_each(layers, params, x, outs, n, ctx, std::make_index_sequence<layer_count>{});
+    forward_each(layers, params, x, outs, work, n, ctx, std::make_index_sequence<layer_count>{});
   }
 
   // Back-propagates dy (dL/d output, n x output size; overwritten) through every layer, writing
   // each layer's parameter gradients into grads. scratch holds n x widest floats.
   template <class T>
   static void backward(layer_types& layers, const T* params, T* grads, const T* x,
-                       T* const* outs, T* dy, T* scratch, std::size_t n, bool fused_last,
+                       T* const* outs, T* work, T* dy, T* scratch, std::size_t n, bool fused_last,
                        pass_context& ctx) {
-    backward_each(layers, params, grads, x, outs, dy, scratch, n, fused_last, ctx,
+    backward_each(layers, params, grads, x, outs, work, dy, scratch, n, fused_last, ctx,
                   std::make_index_sequence<layer_count>{});
   }
 
  private:
   template <class T, std::size_t... I>
   static void forward_each(layer_types& layers, const T* params, const T* x, T* const* outs,
-                           std::size_t n, pass_context& ctx, std::index_sequence<I...>) {
+                           T* work, std::size_t n, pass_context& ctx, std::index_sequence<I...>) {
     (std::get<I>(layers).forward(
-         forward_io<T>{params + parameter_offsets[I], I == 0 ? x : outs[I == 0 ? 0 : I - 1], outs[I], n}, ctx),
+         forward_io<T>{params + parameter_offsets[I], I == 0 ? x : outs[I == 0 ? 0 : I - 1], outs[I], n,
+                       work + n * workspace_offsets[I]},
+         ctx),
      ...);
   }
 
   template <class T, std::size_t... I>
   static void backward_each(layer_types& layers, const T* params, T* grads, const T* x,
-                            T* const* outs, T* dy, T* scratch, std::size_t n, bool fused_last,
-                            pass_context& ctx, std::index_sequence<I...>) {
+                            T* const* outs, T* work, T* dy, T* scratch, std::size_t n,
+                            bool fused_last, pass_context& ctx, std::index_sequence<I...>) {
     T* buffers[2] = {dy, scratch};
     std::size_t which = 0;
     // Last layer first: the comma fold runs I = 0, 1, ... and each step takes L - 1 - I.
-    (backward_one<layer_count - 1 - I>(layers, params, grads, x, outs, buffers, which, n,
+    (backward_one<layer_count - 1 - I>(layers, params, grads, x, outs, work, buffers, which, n,
                                        fused_last && I == 0, ctx),
      ...);
   }
 
   template <std::size_t J, class T>
   static void backward_one(layer_types& layers, const T* params, T* grads, const T* x,
-                           T* const* outs, T* (&buffers)[2], std::size_t& which, std::size_t n,
-                           bool preactivation, pass_context& ctx) {
+                           T* const* outs, T* work, T* (&buffers)[2], std::size_t& which,
+                           std::size_t n, bool preactivation, pass_context& ctx) {
     T* dy = buffers[which];
     T* dx = J == 0 ? nullptr : buffers[1 - which];
     std::get<J>(layers).backward(
         backward_io<T>{params + parameter_offsets[J], grads + parameter_offsets[J],
-                       J == 0 ? x : outs[J == 0 ? 0 : J - 1], outs[J], dy, dx, n, preactivation},
+                       J == 0 ? x : outs[J == 0 ? 0 : J - 1], outs[J], dy, dx, n, preactivation,
+                       work + n * workspace_offsets[J]},
         ctx);
     which = 1 - which;
   }

@@ -105,26 +105,37 @@ inline float* gemm_scratch_buffer(std::size_t count) {
   return scratch.get(count);
 }
 
+// Zeros standing in for the rows of A (columns of B) past the matrix edge while packing.
+inline constexpr float pack_zeros[gemm_kc] = {};
+
+// dst[p * Width + r] = rows[r][p] for p < kc (kc <= KC), Width = sizeof...(R): the transposing
+// half of packing. A fold over the source rows with contiguous stores: written as nested loops
+// with a strided store, clang 14 turns it into AVX-512 scatters (the whole GEMM at n = 10 ran
+// 40 % slower).
+template <std::size_t... R>
+inline void pack_interleaved(std::index_sequence<R...>, std::size_t kc, const float* const* rows,
+                             float* dst) noexcept {
+  for (std::size_t p = 0; p < kc; ++p, dst += sizeof...(R)) ((dst[R] = rows[R][p]), ...);
+}
+
 // Packs op(A)[i0 .. i0+mc, p0 .. p0+kc] into panels of MR rows: panel r holds
 // dst[r*MR*kc + p*MR + i] = op(A)[i0 + r*MR + i, p0 + p], rows past mc zero.
 inline void pack_a(std::size_t mc, std::size_t kc, const float* a, std::size_t lda, transpose ta,
                    std::size_t i0, std::size_t p0, float* dst) noexcept {
   for (std::size_t ir = 0; ir < mc; ir += gemm_mr) {
     const std::size_t mr = std::min(gemm_mr, mc - ir);
-    float* panel = dst + ir * kc;
+    float* const panel = dst + ir * kc;
     if (ta == transpose::no) {
-      // op(A)[i, p] = a[i*lda + p]
-      for (std::size_t i = 0; i < mr; ++i) {
-        const float* src = a + (i0 + ir + i) * lda + p0;
-        for (std::size_t p = 0; p < kc; ++p) panel[p * gemm_mr + i] = src[p];
-      }
-      for (std::size_t i = mr; i < gemm_mr; ++i)
-        for (std::size_t p = 0; p < kc; ++p) panel[p * gemm_mr + i] = 0.0f;
+      // op(A)[i, p] = a[i*lda + p]: rows of the panel come from MR rows of a.
+      const float* rows[gemm_mr];
+      for (std::size_t i = 0; i < gemm_mr; ++i)
+        rows[i] = i < mr ? a + (i0 + ir + i) * lda + p0 : pack_zeros;
+      pack_interleaved(std::make_index_sequence<gemm_mr>{}, kc, rows, panel);
     } else {
       // op(A)[i, p] = a[p*lda + i]: each packed row is a contiguous piece of a stored row.
       for (std::size_t p = 0; p < kc; ++p) {
-        const float* src = a + (p0 + p) * lda + i0 + ir;
-        float* out = panel + p * gemm_mr;
+        const float* const src = a + (p0 + p) * lda + i0 + ir;
+        float* const out = panel + p * gemm_mr;
         std::size_t i = 0;
         for (; i < mr; ++i) out[i] = src[i];
         for (; i < gemm_mr; ++i) out[i] = 0.0f;
@@ -139,12 +150,12 @@ inline void pack_b(std::size_t kc, std::size_t nc, const float* b, std::size_t l
                    std::size_t p0, std::size_t j0, float* dst) noexcept {
   for (std::size_t jr = 0; jr < nc; jr += gemm_nr) {
     const std::size_t nr = std::min(gemm_nr, nc - jr);
-    float* panel = dst + jr * kc;
+    float* const panel = dst + jr * kc;
     if (tb == transpose::no) {
-      // op(B)[p, j] = b[p*ldb + j]
+      // op(B)[p, j] = b[p*ldb + j]: each packed row is a contiguous piece of a stored row.
       for (std::size_t p = 0; p < kc; ++p) {
-        const float* src = b + (p0 + p) * ldb + j0 + jr;
-        float* out = panel + p * gemm_nr;
+        const float* const src = b + (p0 + p) * ldb + j0 + jr;
+        float* const out = panel + p * gemm_nr;
         if (nr == gemm_nr) {
           gemm_batch::load_unaligned(src).store_aligned(out);
           gemm_batch::load_unaligned(src + simd_width).store_aligned(out + simd_width);
@@ -155,13 +166,11 @@ inline void pack_b(std::size_t kc, std::size_t nc, const float* b, std::size_t l
         }
       }
     } else {
-      // op(B)[p, j] = b[j*ldb + p]
-      for (std::size_t j = 0; j < nr; ++j) {
-        const float* src = b + (j0 + jr + j) * ldb + p0;
-        for (std::size_t p = 0; p < kc; ++p) panel[p * gemm_nr + j] = src[p];
-      }
-      for (std::size_t j = nr; j < gemm_nr; ++j)
-        for (std::size_t p = 0; p < kc; ++p) panel[p * gemm_nr + j] = 0.0f;
+      // op(B)[p, j] = b[j*ldb + p]: columns of the panel come from NR rows of b.
+      const float* rows[gemm_nr];
+      for (std::size_t j = 0; j < gemm_nr; ++j)
+        rows[j] = j < nr ? b + (j0 + jr + j) * ldb + p0 : pack_zeros;
+      pack_interleaved(std::make_index_sequence<gemm_nr>{}, kc, rows, panel);
     }
   }
 }
@@ -192,13 +201,13 @@ inline void micro_kernel_rows(std::index_sequence<I...>, std::size_t kc, const f
     ((acc0[I] += bias0, acc1[I] += bias1), ...);
   }
   if (load_c) {
-    ((I < rows ? void(acc0[I] += gemm_batch::load_unaligned(c + I * ldc),
-                      acc1[I] += gemm_batch::load_unaligned(c + I * ldc + simd_width))
+    ((I < rows ? void((acc0[I] += gemm_batch::load_unaligned(c + I * ldc),
+                       acc1[I] += gemm_batch::load_unaligned(c + I * ldc + simd_width)))
                : void()),
      ...);
   }
-  ((I < rows ? void(acc0[I].store_unaligned(c + I * ldc),
-                    acc1[I].store_unaligned(c + I * ldc + simd_width))
+  ((I < rows ? void((acc0[I].store_unaligned(c + I * ldc),
+                     acc1[I].store_unaligned(c + I * ldc + simd_width)))
              : void()),
    ...);
 }
@@ -251,8 +260,9 @@ inline void gemm_packed(std::size_t m, std::size_t n, std::size_t k, const float
               continue;
             }
             // Right edge: compute the full tile locally, store its first nr columns. The tile is
-            // read back in the widths it was stored in (a narrower or masked read of a wider
-            // store cannot be forwarded; clang's masked copy loop ran 30 % slower overall).
+            // read back in whole batches or single floats: a narrower vector read of a wider
+            // store cannot be store-forwarded and stalls (clang vectorizing the float loop
+            // made the whole GEMM 30-50 % slower).
             micro_kernel(kc, pa, pb, tile, gemm_nr, nullptr, false);
             for (std::size_t i = 0; i < mr; ++i) {
               float* const row = cij + i * ldc;
@@ -265,6 +275,9 @@ inline void gemm_packed(std::size_t m, std::size_t n, std::size_t k, const float
                 v.store_unaligned(row);
                 j = simd_width;
               }
+#if defined(__clang__)
+#pragma clang loop vectorize(disable)
+#endif
               for (; j < nr; ++j) {
                 float v = t[j];
                 if (tile_bias != nullptr) v += tile_bias[j];
