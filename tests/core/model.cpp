@@ -7,23 +7,24 @@
 
 #include <ctnn/ctnn.hpp>
 
-// Counts heap allocations made while `counting` is set, to prove inference allocates nothing.
-// (Replacing operator new here replaces it for the whole test program; it only counts.)
+#include "support/allocation_counter.hpp"
+
+// The one replacement of operator new for the whole test program: it only counts.
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"  // both sides are malloc/free here
 #endif
-namespace {
-std::atomic<bool> counting{false};
-std::atomic<std::size_t> allocations{0};
-}  // namespace
+namespace ctnn_test {
+std::atomic<bool>& counting() { static std::atomic<bool> c{false}; return c; }
+std::atomic<std::size_t>& allocations() { static std::atomic<std::size_t> a{0}; return a; }
+}  // namespace ctnn_test
 
 void* operator new(std::size_t n) {
-  if (counting) ++allocations;
+  if (ctnn_test::counting()) ++ctnn_test::allocations();
   if (void* p = std::malloc(n ? n : 1)) return p;
   throw std::bad_alloc();
 }
 void* operator new(std::size_t n, std::align_val_t a) {
-  if (counting) ++allocations;
+  if (ctnn_test::counting()) ++ctnn_test::allocations();
   const std::size_t al = static_cast<std::size_t>(a);
   if (void* p = std::aligned_alloc(al, (n + al - 1) / al * al)) return p;
   throw std::bad_alloc();
@@ -62,20 +63,12 @@ TEST_CASE("model: inference on one sample performs no heap allocation", "[model]
   ctnn::samples<784> x(1);
   for (std::size_t i = 0; i < 784; ++i) x[0][i] = static_cast<float>(i % 7) / 7.0f;
   float sum = 0;
-  allocations = 0;
-  counting = true;
-  for (int rep = 0; rep < 100; ++rep) {
-    const auto y = m.predict_one(x[0]);
-    sum += y[rep % 10];
-  }
-  counting = false;
-  CHECK(allocations == 0);
+  CHECK(ctnn_test::count_allocations([&] {
+          for (int rep = 0; rep < 100; ++rep) sum += m.predict_one(x[0])[rep % 10];
+        }) == 0);
   CHECK(sum > 0);  // the work was done
   // And the counter does count: predict() on a batch allocates its result.
-  counting = true;
-  (void)m.predict(x);
-  counting = false;
-  CHECK(allocations > 0);
+  CHECK(ctnn_test::count_allocations([&] { (void)m.predict(x); }) > 0);
 }
 
 TEST_CASE("model: predict_one equals predict on a batch", "[model]") {
