@@ -11,8 +11,9 @@
 //
 // Design (Goto/BLIS): loops over NC x KC x MC blocks, operands packed into contiguous zero-padded
 // panels held in a thread_local scratch buffer that only grows, and an MR x NR register-blocked
-// micro-kernel (NR = 2 SIMD batches, A broadcast, xsimd::fma). Matrices with m <= 4 and no
-// transposition (batch-1 inference) take an unpacked path that never touches the heap.
+// micro-kernel (NR = 2 SIMD batches, elements of A broadcast, FMA into 2 * MR accumulators).
+// Products with m <= 4 and no transposition (small-batch inference) take an unpacked path that
+// keeps rows of C in registers while streaming rows of B, and never touches the heap.
 //
 // SIMD width is xsimd's default arch, i.e. whatever the -m... flags enable (SSE2 at minimum on
 // x86-64); every translation unit must be built with the same flags.
@@ -61,6 +62,20 @@ inline gemm_batch fmadd(const gemm_batch& x, const gemm_batch& y, const gemm_bat
   else
 #endif
     return xsimd::fma(x, y, z);
+}
+
+// Makes GCC hold x in a register. With several rows of C, each loaded batch of B feeds several
+// FMAs; GCC 12 instead folds the load into every FMA, which runs at the vector-load rate (one
+// 512-bit load per cycle here, the small-m path at m = 2..4 ran 1.7-2x slower). Clang keeps
+// the register without help.
+inline void keep_in_register(gemm_batch& x) noexcept {
+#if defined(__GNUC__) && !defined(__clang__) && (defined(__x86_64__) || defined(__i386__))
+  typename gemm_batch::register_type r = x;
+  asm("" : "+v"(r));
+  x = r;
+#else
+  (void)x;
+#endif
 }
 
 constexpr std::size_t round_up(std::size_t x, std::size_t multiple) noexcept {
@@ -304,7 +319,8 @@ inline void small_m_tiles(std::index_sequence<R...>, std::index_sequence<Q...>,
   for (std::size_t p = 0; p < k; ++p) {
     const float* const brow = b + p * ldb;
     const gemm_batch ai[M] = {gemm_batch(a[R * lda + p])...};
-    const gemm_batch bq[Batches] = {gemm_batch::load_unaligned(brow + Q * simd_width)...};
+    gemm_batch bq[Batches] = {gemm_batch::load_unaligned(brow + Q * simd_width)...};
+    if constexpr (M > 1) (keep_in_register(bq[Q]), ...);
     ((acc[T] = fmadd(ai[T % M], bq[T / M], acc[T])), ...);
   }
   if (bias != nullptr) {
@@ -342,10 +358,10 @@ template <std::size_t M>
 inline void gemm_small_m(std::size_t n, std::size_t k, const float* a, std::size_t lda,
                          const float* b, std::size_t ldb, float* c, std::size_t ldc,
                          const float* bias, bool accumulate) noexcept {
-  // Accumulators in flight: enough independent FMA chains to hide latency, leaving registers
-  // for the broadcasts of A and the row of B.
-  constexpr std::size_t accumulators = vector_registers == 32 ? 24 : 12;
-  constexpr std::size_t batches = std::min<std::size_t>(8, accumulators / M);
+  // Register budget: M * batches accumulators + M broadcasts of A + batches loads of B (one
+  // use each when M == 1, so they need no register). Exceeding it halves the speed.
+  constexpr std::size_t batches =
+      M == 1 ? 8 : std::min<std::size_t>(8, (vector_registers - M) / (M + 1));
   constexpr std::size_t block = batches * simd_width;
 
   std::size_t j = 0;
@@ -386,7 +402,8 @@ inline void gemm_small_m(std::size_t n, std::size_t k, const float* a, std::size
 //                                          (+ the old C if accumulate)
 // All matrices row-major. op(A) = A (lda = row stride of A as stored) or A^T when ta == yes
 // (then A is stored k x m with row stride lda). Same for B / tb / ldb. ldc = row stride of C.
-// Elements of C outside the m x n block are never touched; C is not read unless accumulate.
+// Elements of C outside the m x n block are never touched; the old C is read only when
+// accumulate (it may hold NaN otherwise).
 // With m <= 4 and no transposition the call performs no heap allocation; otherwise only the
 // first call on a thread (or one needing a bigger packing buffer) allocates.
 inline void gemm(std::size_t m, std::size_t n, std::size_t k, const float* a, std::size_t lda,
