@@ -225,8 +225,15 @@ class model {
   }
 
   Optimizer& optimizer() noexcept { return optimizer_; }
+  const Optimizer& optimizer() const noexcept { return optimizer_; }
   const Loss& loss() const noexcept { return loss_; }
+  // The optimizer's state arena (moments, velocities), sized optimizer().state_size(
+  // parameters().size()), and the number of updates so far (Keras' optimizer.iterations):
+  // together with parameters() what a checkpoint needs for fit to resume exactly.
+  std::span<float> optimizer_state() noexcept { return {state_.data(), state_.size()}; }
+  std::span<const float> optimizer_state() const noexcept { return {state_.data(), state_.size()}; }
   std::uint64_t iterations() const noexcept { return step_; }
+  void set_iterations(std::uint64_t step) noexcept { step_ = step; }
 
  private:
   template <class Tuple> struct last_of { using type = void; };
