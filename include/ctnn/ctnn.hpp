@@ -7,6 +7,7 @@
 #include "core/sequential.hpp"
 #include "core/fit_options.hpp"
 #include "core/history.hpp"
+#include "core/validation_data.hpp"
 #include "core/model.hpp"
 
 #include "activations/activation.hpp"
@@ -41,8 +42,20 @@
 #include "optimizers/rmsprop.hpp"
 #include "optimizers/adam.hpp"
 #include "optimizers/adadelta.hpp"
+#include "optimizers/learning_rate_schedule.hpp"
+#include "optimizers/exponential_decay.hpp"
+#include "optimizers/piecewise_constant_decay.hpp"
+#include "optimizers/scheduled.hpp"
+
+#include "callbacks/callback.hpp"
+#include "callbacks/early_stopping.hpp"
+#include "callbacks/reduce_lr_on_plateau.hpp"
+#include "callbacks/csv_logger.hpp"
 
 #include "data/data_error.hpp"
 #include "data/idx.hpp"
 #include "data/to_categorical.hpp"
 #include "data/load_dataset.hpp"
+#include "data/dataset.hpp"
+#include "data/memory_dataset.hpp"
+#include "data/idx_dataset.hpp"

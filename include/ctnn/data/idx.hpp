@@ -80,6 +80,14 @@ class idx_input {
 
   std::uintmax_t size_on_disk() const noexcept { return size_on_disk_; }
 
+  // Random access, for streaming (ctnn::idx_dataset): cheap on plain files only; zlib emulates
+  // a backward seek in a gzip stream by decompressing again from the start.
+  bool compressed() { return gzdirect(file_) == 0; }
+  void seek(std::size_t offset) {
+    if (gzseek(file_, static_cast<z_off_t>(offset), SEEK_SET) < 0)
+      throw data_error(path_, "cannot seek to byte " + std::to_string(offset));
+  }
+
  private:
   gzFile file_ = nullptr;
   std::filesystem::path path_;

@@ -16,7 +16,7 @@ namespace ctnn {
 
 // Classes comes first because it is always given, while Dims... is the network's input shape.
 template <std::size_t Classes, std::size_t... Dims>
-struct dataset {
+struct train_test_data {
   samples<Dims...> x_train;
   samples<Classes> y_train;
   samples<Dims...> x_test;
@@ -72,12 +72,12 @@ void load_idx_split(const std::filesystem::path& images_path,
 // t10k-labels-idx1-ubyte from dir, each plain or with .gz appended. All four are located
 // before any is read, so a missing file is reported before a slow load.
 template <std::size_t Classes, std::size_t... Dims>
-dataset<Classes, Dims...> load_idx_dataset(const std::filesystem::path& dir) {
+train_test_data<Classes, Dims...> load_idx_dataset(const std::filesystem::path& dir) {
   const auto train_images = detail::find_idx_file(dir, "train-images-idx3-ubyte");
   const auto train_labels = detail::find_idx_file(dir, "train-labels-idx1-ubyte");
   const auto test_images = detail::find_idx_file(dir, "t10k-images-idx3-ubyte");
   const auto test_labels = detail::find_idx_file(dir, "t10k-labels-idx1-ubyte");
-  dataset<Classes, Dims...> d;
+  train_test_data<Classes, Dims...> d;
   detail::load_idx_split(train_images, train_labels, d.x_train, d.y_train);
   detail::load_idx_split(test_images, test_labels, d.x_test, d.y_test);
   return d;
