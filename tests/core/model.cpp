@@ -16,15 +16,16 @@
 namespace ctnn_test {
 std::atomic<bool>& counting() { static std::atomic<bool> c{false}; return c; }
 std::atomic<std::size_t>& allocations() { static std::atomic<std::size_t> a{0}; return a; }
+std::atomic<std::size_t>& allocated_bytes() { static std::atomic<std::size_t> b{0}; return b; }
 }  // namespace ctnn_test
 
 void* operator new(std::size_t n) {
-  if (ctnn_test::counting()) ++ctnn_test::allocations();
+  if (ctnn_test::counting()) { ++ctnn_test::allocations(); ctnn_test::allocated_bytes() += n; }
   if (void* p = std::malloc(n ? n : 1)) return p;
   throw std::bad_alloc();
 }
 void* operator new(std::size_t n, std::align_val_t a) {
-  if (ctnn_test::counting()) ++ctnn_test::allocations();
+  if (ctnn_test::counting()) { ++ctnn_test::allocations(); ctnn_test::allocated_bytes() += n; }
   const std::size_t al = static_cast<std::size_t>(a);
   if (void* p = std::aligned_alloc(al, (n + al - 1) / al * al)) return p;
   throw std::bad_alloc();

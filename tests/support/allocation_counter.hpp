@@ -8,11 +8,13 @@
 namespace ctnn_test {
 std::atomic<bool>& counting();
 std::atomic<std::size_t>& allocations();
+std::atomic<std::size_t>& allocated_bytes();
 
 // Counts allocations made during f().
 template <class F>
 std::size_t count_allocations(F&& f) {
   allocations() = 0;
+  allocated_bytes() = 0;
   counting() = true;
   f();
   counting() = false;

@@ -26,7 +26,7 @@ namespace ctnn {
 struct epoch_logs {
   std::size_t epoch = 0;  // 0-based
   double loss = 0, accuracy = 0;
-  std::optional<double> val_loss, val_accuracy;
+  std::optional<double> val_loss{}, val_accuracy{};
 
   // Keras' monitor names: "loss", "accuracy", "val_loss", "val_accuracy".
   std::optional<double> get(std::string_view name) const {

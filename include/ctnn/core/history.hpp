@@ -19,7 +19,7 @@ struct history {
   std::vector<double> accuracy;
   std::vector<double> val_loss;      // empty without validation data
   std::vector<double> val_accuracy;
-  std::vector<double> learning_rate;  // at the end of each epoch (Keras' "lr" with schedules)
+  std::vector<double> learning_rate;  // the rate each epoch trained with (Keras' logs["lr"])
   // Why training ended before the last epoch (early stopping, a non-finite loss); empty if it
   // did not.
   std::string stop_reason;

@@ -8,6 +8,7 @@
 // allocated with the model, so inference on one sample never touches the heap.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstddef>
 #include <cstdint>
 #include <numeric>
@@ -18,9 +19,14 @@
 #include <tuple>
 #include <vector>
 
+#include "../callbacks/callback.hpp"
+#include "../data/dataset.hpp"
+#include "../data/memory_dataset.hpp"
 #include "../detail/aligned_buffer.hpp"
 #include "../detail/progress.hpp"
 #include "../detail/random.hpp"
+#include "../kernels/parallel.hpp"
+#include "../detail/random_permutation.hpp"
 #include "../losses/loss_function.hpp"
 #include "../optimizers/optimizer.hpp"
 #include "fit_options.hpp"
@@ -28,6 +34,7 @@
 #include "layer.hpp"
 #include "samples.hpp"
 #include "sequential.hpp"
+#include "validation_data.hpp"
 
 namespace ctnn {
 
@@ -81,67 +88,114 @@ class model {
 
   // ---- Keras' workflow -------------------------------------------------------------------
 
-  template <std::size_t... XD, std::size_t... YD>
-  history fit(const samples<XD...>& x, const samples<YD...>& y, const fit_options& options = {}) {
+  // Keras' fit. Extra arguments after the options: callbacks (ctnn::early_stopping, ...) and at
+  // most one ctnn::validation_data{x_val, y_val}.
+  template <std::size_t... XD, std::size_t... YD, class... Extras>
+  history fit(const samples<XD...>& x, const samples<YD...>& y, const fit_options& options = {},
+              Extras&&... extras) {
     check_data<shape<XD...>, shape<YD...>>();
     validate_call("fit", x.size(), y.size(), options.batch_size);
-    validate_labels(y);
+    validate_labels(y);  // all of them before any update: a bad label changes nothing
+    memory_dataset data(x, y);
+    return fit(data, options, std::forward<Extras>(extras)...);
+  }
+
+  // fit on any ctnn::dataset (a generator: data pulled batch by batch, e.g. from disk).
+  template <class D, class... Extras>
+    requires dataset<std::remove_cvref_t<D>>
+  history fit(D&& train, const fit_options& options = {}, Extras&&... extras) {
+    using data_type = std::remove_cvref_t<D>;
+    check_data<typename data_type::input_shape, typename data_type::label_shape>();
+    static_assert(((callback<std::remove_cvref_t<Extras>> ||
+                    detail::is_validation_data<std::remove_cvref_t<Extras>>::value) && ...),
+                  "ctnn::model::fit: arguments after the options must be callbacks or one ctnn::validation_data");
+    static_assert((std::size_t{detail::is_validation_data<std::remove_cvref_t<Extras>>::value} + ... + 0) <= 1,
+                  "ctnn::model::fit: at most one ctnn::validation_data");
+    if (!(options.validation_split >= 0.0 && options.validation_split < 1.0))
+      throw std::invalid_argument("ctnn::model::fit: validation_split must be in [0, 1), got " +
+                                  std::to_string(options.validation_split));
+    const std::size_t total = train.size();
+    // Keras' validation_split: the last fraction of the samples, taken before any shuffling;
+    // validation_data, when given, takes precedence.
+    constexpr bool has_validation_data = (detail::is_validation_data<std::remove_cvref_t<Extras>>::value || ...);
+    const std::size_t held_out =
+        has_validation_data ? 0 : static_cast<std::size_t>(static_cast<double>(total) * options.validation_split);
+    const std::size_t n = total - held_out;
+    validate_call("fit", n, n, options.batch_size);
+    if (options.initial_epoch > options.epochs)
+      throw std::invalid_argument("ctnn::model::fit: initial_epoch " + std::to_string(options.initial_epoch) +
+                                  " is past epochs " + std::to_string(options.epochs));
+    history h;
     if constexpr (Network::valid) {
-      const std::size_t n = x.size(), batch = std::min(options.batch_size, n);
+      const kernels::thread_limit threads(options.threads);  // the previous limit on return
+      const std::size_t batch = std::min(options.batch_size, n);
       const std::size_t steps = (n + batch - 1) / batch;
       reserve(batch);
-      std::vector<std::size_t> order(n);
-      std::iota(order.begin(), order.end(), std::size_t{0});
-      history h;
-      for (std::size_t epoch = 0; epoch < options.epochs; ++epoch) {
-        if (options.shuffle)
-          for (std::size_t i = n; i > 1; --i) std::swap(order[i - 1], order[rng_.below(i)]);
+      std::vector<std::size_t> rows(batch);
+      training_control control(parameters(), optimizer_.learning_rate);
+      (detail::train_begin(extras, control), ...);
+      for (std::size_t epoch = options.initial_epoch; epoch < options.epochs && !control.stopping(); ++epoch) {
+        const detail::random_permutation order(n, rng_.next());
         detail::progress bar(options.output, options.verbose, steps);
         bar.epoch_header(epoch + 1, options.epochs);
         double loss_sum = 0;
         std::size_t hits = 0, seen = 0, counted = 0;
         for (std::size_t step = 0; step < steps; ++step) {
           const std::size_t first = step * batch, m = std::min(batch, n - first);
-          gather(x, y, order.data() + first, m);
-          const auto [batch_loss, batch_hits] = train_step(bx(), by(), m);
+          for (std::size_t r = 0; r < m; ++r) rows[r] = options.shuffle ? order(first + r) : first + r;
+          train.read(std::span<const std::size_t>(rows.data(), m), bx(), by());
+          validate_labels(by(), m);
+          const auto [batch_loss, batch_hits] = backprop(bx(), by(), m);
           loss_sum += batch_loss;
           hits += batch_hits;
           seen += m;
           counted += Loss::accuracy::count(m, output_shape::size);
-          bar.update(step + 1, loss_sum / seen, static_cast<double>(hits) / counted);
+          if (!std::isfinite(batch_loss)) {  // Keras' TerminateOnNaN, built in
+            control.stop_training("batch " + std::to_string(step + 1) + " of epoch " + std::to_string(epoch + 1) +
+                                  ": invalid loss (" + std::to_string(batch_loss / static_cast<double>(m)) +
+                                  "), terminating training; the parameters are those before this batch");
+            break;
+          }
+          apply_update();
+          bar.update(step + 1, loss_sum / static_cast<double>(seen), static_cast<double>(hits) / static_cast<double>(counted));
         }
-        h.epoch.push_back(epoch);
-        h.loss.push_back(loss_sum / seen);
-        h.accuracy.push_back(static_cast<double>(hits) / counted);
-        bar.finish(h.loss.back(), h.accuracy.back());
+        epoch_logs logs{.epoch = epoch,
+                        .loss = loss_sum / static_cast<double>(seen),
+                        .accuracy = static_cast<double>(hits) / static_cast<double>(counted)};
+        if constexpr (has_validation_data) {
+          (validate_on(extras, logs, options.batch_size), ...);
+        } else if (held_out > 0) {
+          const auto v = evaluate_rows(train, n, held_out, options.batch_size);
+          logs.val_loss = v.loss;
+          logs.val_accuracy = v.accuracy;
+        }
+        record(h, logs);
+        bar.finish(logs.loss, logs.accuracy, validation_text(logs));
+        if (!control.stopping()) (notify(extras, logs, control), ...);
+        if (control.stopping() && options.verbose > 0 && options.output)
+          *options.output << "Stopped: " << control.stop_reason() << "\n";
       }
-      return h;
-    } else {
-      return {};
+      h.stop_reason = control.stop_reason();
+      (detail::train_end(extras, control), ...);
     }
+    return h;
   }
 
   template <std::size_t... XD, std::size_t... YD>
   evaluation evaluate(const samples<XD...>& x, const samples<YD...>& y, const evaluate_options& options = {}) {
     check_data<shape<XD...>, shape<YD...>>();
     validate_call("evaluate", x.size(), y.size(), options.batch_size);
-    validate_labels(y);
-    double loss_sum = 0;
-    std::size_t hits = 0, counted = 0;
-    if constexpr (Network::valid) {
-      const std::size_t batch = std::min(options.batch_size, x.size());
-      reserve(batch);
-      pass_context ctx{mode::inference, &rng_};
-      for (std::size_t first = 0; first < x.size(); first += batch) {
-        const std::size_t m = std::min(batch, x.size() - first);
-        const float* out = forward(x.data() + first * input_shape::size, m, ctx);
-        const float* labels = y.data() + first * label_shape::size;
-        loss_sum += loss_.value(out, labels, m, output_shape::size);
-        hits += Loss::accuracy::correct(out, labels, m, output_shape::size);
-        counted += Loss::accuracy::count(m, output_shape::size);
-      }
-    }
-    return {loss_sum / static_cast<double>(x.size()), static_cast<double>(hits) / static_cast<double>(counted)};
+    memory_dataset data(x, y);
+    return evaluate(data, options);
+  }
+
+  template <class D>
+    requires dataset<std::remove_cvref_t<D>>
+  evaluation evaluate(D&& data, const evaluate_options& options = {}) {
+    using data_type = std::remove_cvref_t<D>;
+    check_data<typename data_type::input_shape, typename data_type::label_shape>();
+    validate_call("evaluate", data.size(), data.size(), options.batch_size);
+    return evaluate_rows(data, 0, data.size(), options.batch_size);
   }
 
   template <std::size_t... XD>
@@ -259,10 +313,66 @@ class model {
     if (batch == 0) throw std::invalid_argument(std::string("ctnn::model::") + what + ": batch_size must be at least 1");
   }
 
+  void validate_labels(const float* y, std::size_t n) const {
+    if constexpr (requires { loss_.validate_labels(y, n, output_shape::size); })
+      loss_.validate_labels(y, n, output_shape::size);
+  }
   template <std::size_t... YD>
-  void validate_labels(const samples<YD...>& y) const {
-    if constexpr (requires { loss_.validate_labels(y.data(), y.size(), output_shape::size); })
-      loss_.validate_labels(y.data(), y.size(), output_shape::size);
+  void validate_labels(const samples<YD...>& y) const { validate_labels(y.data(), y.size()); }
+
+  // Loss and accuracy over rows [first, first + count) of a dataset, in inference mode.
+  template <class D>
+  evaluation evaluate_rows(D& data, std::size_t first, std::size_t count, std::size_t batch_size) {
+    double loss_sum = 0;
+    std::size_t hits = 0, counted = 0;
+    if constexpr (Network::valid) {
+      const std::size_t batch = std::min(batch_size, count);
+      reserve(batch);
+      std::vector<std::size_t> rows(batch);
+      pass_context ctx{mode::inference, &rng_};
+      for (std::size_t done = 0; done < count; done += batch) {
+        const std::size_t m = std::min(batch, count - done);
+        for (std::size_t r = 0; r < m; ++r) rows[r] = first + done + r;
+        data.read(std::span<const std::size_t>(rows.data(), m), bx(), by());
+        validate_labels(by(), m);
+        const float* out = forward(bx(), m, ctx);
+        loss_sum += loss_.value(out, by(), m, output_shape::size);
+        hits += Loss::accuracy::correct(out, by(), m, output_shape::size);
+        counted += Loss::accuracy::count(m, output_shape::size);
+      }
+    }
+    return {loss_sum / static_cast<double>(count), static_cast<double>(hits) / static_cast<double>(counted)};
+  }
+
+  template <class E>
+  void validate_on(E& extra, epoch_logs& logs, std::size_t batch_size) {
+    if constexpr (detail::is_validation_data<std::remove_cvref_t<E>>::value) {
+      check_data<typename decltype(extra.data)::input_shape, typename decltype(extra.data)::label_shape>();
+      if (extra.data.size() == 0) throw std::invalid_argument("ctnn::model::fit: validation_data is empty");
+      const auto v = evaluate_rows(extra.data, 0, extra.data.size(), batch_size);
+      logs.val_loss = v.loss;
+      logs.val_accuracy = v.accuracy;
+    }
+  }
+  template <class E>
+  static void notify(E& extra, const epoch_logs& logs, training_control& control) {
+    if constexpr (callback<std::remove_cvref_t<E>>) extra.on_epoch_end(logs, control);
+  }
+  void record(history& h, const epoch_logs& logs) const {
+    h.epoch.push_back(logs.epoch);
+    h.loss.push_back(logs.loss);
+    h.accuracy.push_back(logs.accuracy);
+    if (logs.val_loss) {
+      h.val_loss.push_back(*logs.val_loss);
+      h.val_accuracy.push_back(logs.val_accuracy.value_or(0));
+    }
+    h.learning_rate.push_back(optimizer_.learning_rate);
+  }
+  static std::string validation_text(const epoch_logs& logs) {
+    if (!logs.val_loss) return {};
+    char buf[96];
+    std::snprintf(buf, sizeof buf, " - val_loss: %.4f - val_accuracy: %.4f", *logs.val_loss, logs.val_accuracy.value_or(0));
+    return buf;
   }
 
   template <std::size_t... I>
@@ -302,14 +412,6 @@ class model {
     return outs.back();
   }
 
-  template <std::size_t... XD, std::size_t... YD>
-  void gather(const samples<XD...>& x, const samples<YD...>& y, const std::size_t* rows, std::size_t m) {
-    for (std::size_t r = 0; r < m; ++r) {
-      std::copy_n(x.data() + rows[r] * input_shape::size, input_shape::size, bx() + r * input_shape::size);
-      std::copy_n(y.data() + rows[r] * label_shape::size, label_shape::size, by() + r * label_shape::size);
-    }
-  }
-
   // Forward + backward on m samples; returns (sum of per-sample losses, accuracy hits).
   std::pair<double, std::size_t> backprop(const float* x, const float* y, std::size_t m) {
     pass_context ctx{mode::training, &rng_};
@@ -325,11 +427,14 @@ class model {
     return {loss, hits};
   }
 
-  std::pair<double, std::size_t> train_step(const float* x, const float* y, std::size_t m) {
-    const auto result = backprop(x, y, m);
+  void apply_update() {
     optimizer_.update(std::span<float>(params_.data(), params_.size()),
                       std::span<const float>(grads_.data(), grads_.size()),
                       std::span<float>(state_.data(), state_.size()), ++step_);
+  }
+  std::pair<double, std::size_t> train_step(const float* x, const float* y, std::size_t m) {
+    const auto result = backprop(x, y, m);
+    apply_update();
     return result;
   }
 

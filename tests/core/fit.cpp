@@ -1,0 +1,204 @@
+// fit's Keras workflow: validation, callbacks, initial_epoch, divergence, data streams.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <ctnn/ctnn.hpp>
+
+#include "support/allocation_counter.hpp"
+
+namespace {
+
+using net = ctnn::sequential<ctnn::input<8>, ctnn::dense<16, ctnn::relu>, ctnn::dense<3, ctnn::softmax>>;
+using model_t = ctnn::model<net, ctnn::loss::categorical_crossentropy, ctnn::optim::adam>;
+
+// The class is the index of the largest of the first three inputs.
+std::pair<ctnn::samples<8>, ctnn::samples<3>> toy(std::size_t n, std::uint64_t seed) {
+  ctnn::samples<8> x(n);
+  ctnn::samples<3> y(n);
+  ctnn::detail::rng r(seed);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (auto& v : x[i]) v = static_cast<float>(r.uniform(-1, 1));
+    std::size_t best = 0;
+    for (std::size_t k = 1; k < 3; ++k) if (x[i][k] > x[i][best]) best = k;
+    y[i][best] = 1;
+  }
+  return {std::move(x), std::move(y)};
+}
+
+std::vector<float> params(model_t& m) { return {m.parameters().begin(), m.parameters().end()}; }
+
+const ctnn::fit_options quiet{.epochs = 3, .batch_size = 16, .verbose = 0};
+
+}  // namespace
+
+TEST_CASE("fit: validation_split holds out the last fraction, before shuffling", "[fit]") {
+  const auto [x, y] = toy(200, 1);
+  model_t m;
+  auto options = quiet;
+  options.validation_split = 0.25;
+  const auto h = m.fit(x, y, options);
+  REQUIRE(h.val_loss.size() == 3);
+  // The last epoch's validation metrics are evaluate() on the last 50 samples.
+  const auto [loss, accuracy] = m.evaluate(x.slice(150, 50), y.slice(150, 50));
+  CHECK(h.val_loss.back() == Approx(loss).epsilon(1e-12));
+  CHECK(h.val_accuracy.back() == Approx(accuracy).epsilon(1e-12));
+  // Training saw only the first 150: the same as fitting on them alone.
+  model_t twin;
+  auto plain = quiet;
+  twin.fit(x.slice(0, 150), y.slice(0, 150), plain);
+  CHECK(params(m) == params(twin));
+}
+
+TEST_CASE("fit: validation_data is evaluated every epoch; history as CSV", "[fit][history]") {
+  const auto [x, y] = toy(128, 2);
+  const auto [xv, yv] = toy(64, 3);
+  model_t m;
+  std::ostringstream progress;
+  auto options = quiet;
+  options.verbose = 2;
+  options.output = &progress;
+  const auto h = m.fit(x, y, options, ctnn::validation_data{xv, yv});
+  REQUIRE(h.val_accuracy.size() == 3);
+  CHECK(h.val_loss.back() == Approx(m.evaluate(xv, yv).loss).epsilon(1e-12));
+  CHECK_THAT(progress.str(), Catch::Contains(" - val_loss: ") && Catch::Contains(" - val_accuracy: "));
+  CHECK_THAT(h.to_csv(), Catch::StartsWith("epoch,accuracy,loss,val_accuracy,val_loss\n0,"));
+}
+
+TEST_CASE("fit: early_stopping stops at the predicted epoch", "[fit][callbacks]") {
+  const auto [x, y] = toy(64, 4);
+  // A learning rate of 0 keeps the loss exactly constant (no shuffling: same summation order),
+  // so nothing improves after epoch 0 and patience 2 stops training after epoch 2.
+  ctnn::model<net, ctnn::loss::categorical_crossentropy, ctnn::optim::sgd> m{{.learning_rate = 0.0f}};
+  ctnn::early_stopping stop{.monitor = "loss", .patience = 2};
+  const auto h = m.fit(x, y, {.epochs = 10, .batch_size = 16, .shuffle = false, .verbose = 0}, stop);
+  CHECK(h.epoch.size() == 3);
+  CHECK(stop.stopped_epoch == 2);
+  CHECK_THAT(h.stop_reason, Catch::Contains("early_stopping: loss did not improve for 2 epochs"));
+}
+
+TEST_CASE("fit: reduce_lr_on_plateau changes the optimizer's rate, recorded in the history", "[fit][callbacks]") {
+  const auto [x, y] = toy(64, 5);
+  // A rate too small to change any float parameter keeps the loss constant: epoch 0 sets the
+  // best, epoch 1 does not improve (patience 1) and cuts the rate, which epoch 2 then uses.
+  ctnn::model<net, ctnn::loss::categorical_crossentropy, ctnn::optim::sgd> m{{.learning_rate = 1e-30f}};
+  ctnn::reduce_lr_on_plateau plateau{.monitor = "loss", .factor = 0.5, .patience = 1};
+  const auto h = m.fit(x, y, {.epochs = 3, .batch_size = 16, .shuffle = false, .verbose = 0}, plateau);
+  REQUIRE(h.learning_rate.size() == 3);  // the rate each epoch trained with, as Keras' logs["lr"]
+  CHECK(h.learning_rate[0] == 1e-30f);
+  CHECK(h.learning_rate[1] == 1e-30f);
+  CHECK(h.learning_rate[2] / 1e-30f == Approx(0.5f));
+  CHECK(m.optimizer().learning_rate / 1e-30f == Approx(0.25f));
+}
+
+TEST_CASE("fit: initial_epoch resumes the epoch count", "[fit]") {
+  const auto [x, y] = toy(64, 6);
+  model_t m;
+  auto options = quiet;
+  options.initial_epoch = 2;
+  const auto h = m.fit(x, y, options);
+  REQUIRE(h.epoch.size() == 1);
+  CHECK(h.epoch[0] == 2);
+  options.initial_epoch = 4;
+  REQUIRE_THROWS_WITH(m.fit(x, y, options), Catch::Contains("initial_epoch 4 is past epochs 3"));
+}
+
+TEST_CASE("fit: a non-finite loss stops training and keeps the last good parameters", "[fit]") {
+  auto [x, y] = toy(64, 7);
+  x[40][3] = std::numeric_limits<float>::infinity();  // in batch 3 of 4 (batch size 16, no shuffle)
+  model_t m, twin;
+  std::ostringstream out;
+  const auto h = m.fit(x, y, {.epochs = 2, .batch_size = 16, .shuffle = false, .verbose = 2, .output = &out});
+  CHECK_THAT(h.stop_reason, Catch::Contains("batch 3 of epoch 1: invalid loss"));
+  CHECK_THAT(out.str(), Catch::Contains("Stopped: batch 3 of epoch 1"));
+  CHECK(h.epoch.size() == 1);
+  // The parameters are those after batches 1 and 2.
+  twin.train_on_batch(x.slice(0, 16), y.slice(0, 16));
+  twin.train_on_batch(x.slice(16, 16), y.slice(16, 16));
+  CHECK(params(m) == params(twin));
+  for (float v : m.parameters()) REQUIRE(std::isfinite(v));
+}
+
+namespace {
+// Writes samples as an uncompressed IDX image/label pair (values in [0, 1] stored as bytes).
+void write_idx(const std::filesystem::path& dir, const ctnn::samples<8>& x, const ctnn::samples<3>& y) {
+  auto be32 = [](std::ofstream& f, std::uint32_t v) {
+    const unsigned char b[4] = {static_cast<unsigned char>(v >> 24), static_cast<unsigned char>(v >> 16),
+                                static_cast<unsigned char>(v >> 8), static_cast<unsigned char>(v)};
+    f.write(reinterpret_cast<const char*>(b), 4);
+  };
+  std::ofstream images(dir / "images", std::ios::binary), labels(dir / "labels", std::ios::binary);
+  be32(images, 0x00000803);
+  be32(images, static_cast<std::uint32_t>(x.size()));
+  be32(images, 2);
+  be32(images, 4);
+  be32(labels, 0x00000801);
+  be32(labels, static_cast<std::uint32_t>(x.size()));
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    for (float v : x[i]) images.put(static_cast<char>(static_cast<unsigned char>(std::lround((v + 1) * 127.5f))));
+    labels.put(static_cast<char>(std::max_element(y[i].begin(), y[i].end()) - y[i].begin()));
+  }
+}
+struct temp_dir {
+  std::filesystem::path path = std::filesystem::temp_directory_path() / ("ctnn_fit_" + std::to_string(::getpid()));
+  temp_dir() { std::filesystem::create_directories(path); }
+  ~temp_dir() { std::filesystem::remove_all(path); }
+};
+}  // namespace
+
+TEST_CASE("fit: a streamed dataset trains bit for bit like the same data in memory", "[fit][data]") {
+  const auto [x0, y0] = toy(300, 8);
+  temp_dir dir;
+  write_idx(dir.path, x0, y0);
+  ctnn::idx_dataset<3, 8> stream(dir.path / "images", dir.path / "labels");
+  REQUIRE(stream.size() == 300);
+  // The same values in memory, through the in-memory loader.
+  const auto x = ctnn::load_idx_images<8>(dir.path / "images");
+  const auto y = ctnn::to_categorical<3>(ctnn::load_idx_labels(dir.path / "labels"));
+  model_t a, b;
+  auto options = quiet;
+  options.validation_split = 0.2;
+  const auto ha = a.fit(stream, options);
+  const auto hb = b.fit(x, y, options);
+  CHECK(params(a) == params(b));
+  CHECK(ha.val_loss == hb.val_loss);
+  CHECK(a.evaluate(stream).loss == b.evaluate(x, y).loss);
+}
+
+TEST_CASE("fit: memory stays flat as a streamed dataset grows", "[fit][data]") {
+  temp_dir dir;
+  auto bytes_for = [&](std::size_t n) {
+    const auto [x, y] = toy(n, 9);
+    write_idx(dir.path, x, y);
+    ctnn::idx_dataset<3, 8> stream(dir.path / "images", dir.path / "labels");
+    model_t m;
+    m.fit(stream, quiet);  // first call: workspaces
+    return ctnn_test::count_allocations([&] { m.fit(stream, quiet); }) == 0
+               ? std::size_t{0}
+               : ctnn_test::allocated_bytes().load();
+  };
+  const std::size_t small = bytes_for(64), large = bytes_for(64 * 40);
+  CHECK(large == small);  // nothing per sample: 40 times the data, not one byte more
+}
+
+TEST_CASE("fit: bad streams and options give clear errors", "[fit][data]") {
+  temp_dir dir;
+  const auto [x, y] = toy(20, 10);
+  write_idx(dir.path, x, y);
+  REQUIRE_THROWS_WITH((ctnn::idx_dataset<3, 9>(dir.path / "images", dir.path / "labels")),
+                      Catch::Contains("each image is 2x4 (8 values) but the network input needs 9 values"));
+  REQUIRE_THROWS_WITH((ctnn::idx_dataset<2, 8>(dir.path / "images", dir.path / "labels")).read(
+                          std::vector<std::size_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, std::vector<float>(80).data(),
+                          std::vector<float>(20).data()),
+                      Catch::Contains("has label 2, but the network has 2 classes"));
+  REQUIRE_THROWS_WITH((ctnn::idx_dataset<3, 8>(ctnn::default_fashion_mnist_dir() / "t10k-images-idx3-ubyte.gz",
+                                               ctnn::default_fashion_mnist_dir() / "t10k-labels-idx1-ubyte.gz")),
+                      Catch::Contains("gzip-compressed") || Catch::Contains("no such file"));
+  model_t m;
+  auto options = quiet;
+  options.validation_split = 1.0;
+  REQUIRE_THROWS_WITH(m.fit(x, y, options), Catch::Contains("validation_split must be in [0, 1)"));
+}
