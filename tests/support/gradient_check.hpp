@@ -44,7 +44,8 @@ class gradient_check {
     pass_ctx_.phase = ctnn::mode::training;
     auto outs = outputs();
     Network::forward(layers_, params_.data(), x_.data(), outs.data(), work_.data(), n_, pass_ctx_);
-    return loss_.value(outs.back(), y_.data(), n_, out::size) / static_cast<double>(n_);
+    return loss_.value(outs.back(), y_.data(), n_, out::size) / static_cast<double>(n_) +
+           Network::regularization_penalty(layers_, params_.data());
   }
 
   // Analytic gradients into grads(); fused uses the loss's pre-activation gradient.
@@ -61,6 +62,7 @@ class gradient_check {
     std::fill(grads_.begin(), grads_.end(), 0.0);
     Network::backward(layers_, params_.data(), grads_.data(), x_.data(), outs.data(), work_.data(), dy_.data(),
                       scratch_.data(), n_, fused, pass_ctx_);
+    Network::add_regularization_gradients(layers_, params_.data(), grads_.data());
     return grads_;
   }
 

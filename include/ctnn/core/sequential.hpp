@@ -197,7 +197,46 @@ struct sequential {
                   std::make_index_sequence<layer_count>{});
   }
 
+  // Sum of every regularized layer's penalty (Keras' model.losses), and its gradient added to
+  // grads. Layers without regularizers cost nothing here.
+  template <class T>
+  static double regularization_penalty(const layer_types& layers, const T* params) {
+    double p = 0;
+    for_each_regularized(layers, [&](const auto& l, std::size_t offset) {
+      p += l.penalty(std::remove_cvref_t<decltype(l)>::parameters, params + offset);
+    });
+    return p;
+  }
+  template <class T>
+  static void add_regularization_gradients(const layer_types& layers, const T* params, T* grads) {
+    for_each_regularized(layers, [&](const auto& l, std::size_t offset) {
+      l.add_gradient(std::remove_cvref_t<decltype(l)>::parameters, params + offset, grads + offset);
+    });
+  }
+  static constexpr bool regularized = [] {
+    bool any = false;
+    each([&](auto t) {
+      if constexpr (requires { decltype(t)::type::regularized; }) any = any || decltype(t)::type::regularized;
+      return std::size_t{0};
+    });
+    return any;
+  }();
+
  private:
+  template <class F>
+  static void for_each_regularized(const layer_types& layers, F&& f) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (
+          [&] {
+            using L = std::tuple_element_t<I, layer_types>;
+            if constexpr (requires { L::regularized; }) {
+              if constexpr (L::regularized) f(std::get<I>(layers), parameter_offsets[I]);
+            }
+          }(),
+          ...);
+    }(std::make_index_sequence<layer_count>{});
+  }
+
   template <class T, std::size_t... I>
   static void forward_each(layer_types& layers, const T* params, const T* x, T* const* outs,
                            T* work, std::size_t n, pass_context& ctx, std::index_sequence<I...>) {
