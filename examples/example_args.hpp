@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include <ctnn/core/history.hpp>
 #include <ctnn/data/load_dataset.hpp>
 
 struct example_args {
@@ -51,4 +52,14 @@ inline example_args parse_example_args(int argc, char** argv, std::size_t defaul
     }
   }
   return args;
+}
+
+// Writes the training curves next to the executable (NAME_history.svg, NAME_history.csv) and
+// says where; a browser shows the SVG.
+inline void write_history(const ctnn::history& h, const char* argv0, const std::string& name) {
+  const auto dir = std::filesystem::absolute(argv0).parent_path();
+  const auto svg = dir / (name + "_history.svg"), csv = dir / (name + "_history.csv");
+  h.write_svg(svg);
+  h.write_csv(csv);
+  std::cout << "training curves: " << svg.string() << " (and " << csv.filename().string() << ")\n";
 }

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -58,6 +59,11 @@ struct history {
     std::snprintf(buf, sizeof buf, "%.6g", v);
     return buf;
   }
+  static std::string tick(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3g", v);
+    return buf;
+  }
   static void write(const std::filesystem::path& path, const std::string& text) {
     std::ofstream f(path, std::ios::binary);
     if (!(f << text))
@@ -67,11 +73,16 @@ struct history {
   void panel(std::ostringstream& os, double left, const char* title, const std::vector<double>& train,
              const std::vector<double>& val, bool unit_range) const {
     const double w = 390, h = 250, top = 50;
-    double lo = 0, hi = unit_range ? 1.0 : 0.0;
+    // Scaled to the data with a margin; accuracy never beyond [0, 1].
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
     for (const auto* series : {&train, &val})
       for (double v : *series)
         if (std::isfinite(v)) { lo = std::min(lo, v); hi = std::max(hi, v); }
-    if (hi <= lo) hi = lo + 1;
+    if (!(lo <= hi)) { lo = 0; hi = 1; }
+    const double margin = std::max(0.05 * (hi - lo), 1e-3);
+    lo -= margin;
+    hi += margin;
+    if (unit_range) { lo = std::max(lo, 0.0); hi = std::min(hi, 1.0); }
     const std::size_t n = std::max<std::size_t>(train.size(), 1);
     auto x = [&](std::size_t i) { return left + 40 + (n == 1 ? w / 2 : (w - 40) * static_cast<double>(i) / static_cast<double>(n - 1)); };
     auto y = [&](double v) { return top + h - h * (v - lo) / (hi - lo); };
@@ -80,7 +91,7 @@ struct history {
        << "\" fill=\"none\" stroke=\"#999\"/>\n";
     for (int k = 0; k <= 4; ++k) {
       const double v = lo + (hi - lo) * k / 4.0;
-      os << "<text x=\"" << left + 35 << "\" y=\"" << y(v) + 4 << "\" text-anchor=\"end\">" << number(v) << "</text>\n";
+      os << "<text x=\"" << left + 35 << "\" y=\"" << y(v) + 4 << "\" text-anchor=\"end\">" << tick(v) << "</text>\n";
     }
     for (std::size_t i = 0; i < train.size(); ++i)
       os << "<text x=\"" << x(i) << "\" y=\"" << top + h + 16 << "\" text-anchor=\"middle\">" << epoch[i] + 1 << "</text>\n";
