@@ -4,6 +4,7 @@
 
 #include "activation.hpp"
 
+CTNN_DETAIL_SIMD_BEGIN
 namespace ctnn {
 
 // f(z) = z for z > 0, alpha (exp(z) - 1) otherwise (Keras' default alpha = 1).
@@ -20,6 +21,14 @@ struct elu {
     using T = typename std::decay_t<Y>::value_type;
     return xt::where(y > T(0), dy, dy * (y + T(alpha)));
   }
+  template <class V> V apply_simd(V z) const {
+    return detail::simd_select(z > detail::simd_splat<V>(0), z,
+                          detail::simd_splat<V>(alpha) * (xsimd::exp(z) - detail::simd_splat<V>(1)));
+  }
+  template <class V> V backward_simd(V y, V dy) const {
+    return detail::simd_select(y > detail::simd_splat<V>(0), dy, dy * (y + detail::simd_splat<V>(alpha)));
+  }
 };
 
 }  // namespace ctnn
+CTNN_DETAIL_SIMD_END

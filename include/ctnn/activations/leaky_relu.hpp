@@ -3,6 +3,7 @@
 
 #include "activation.hpp"
 
+CTNN_DETAIL_SIMD_BEGIN
 namespace ctnn {
 
 // f(z) = z for z > 0, alpha z otherwise. alpha defaults to 0.3 as Keras' LeakyReLU layer.
@@ -19,6 +20,13 @@ struct leaky_relu {
     using T = typename std::decay_t<Y>::value_type;
     return xt::where(std::forward<Y>(y) > T(0), dy, T(alpha) * dy);
   }
+  template <class V> V apply_simd(V z) const {
+    return detail::simd_select(z > detail::simd_splat<V>(0), z, detail::simd_splat<V>(alpha) * z);
+  }
+  template <class V> V backward_simd(V y, V dy) const {
+    return detail::simd_select(y > detail::simd_splat<V>(0), dy, detail::simd_splat<V>(alpha) * dy);
+  }
 };
 
 }  // namespace ctnn
+CTNN_DETAIL_SIMD_END

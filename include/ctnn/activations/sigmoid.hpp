@@ -4,6 +4,7 @@
 
 #include "activation.hpp"
 
+CTNN_DETAIL_SIMD_BEGIN
 namespace ctnn {
 
 // f(z) = 1 / (1 + exp(-z)); f'(z) = y (1 - y).
@@ -18,6 +19,12 @@ struct sigmoid {
     using T = typename std::decay_t<Y>::value_type;
     return std::forward<D>(dy) * y * (T(1) - y);
   }
+  template <class V> V apply_simd(V z) const {
+    const V one = detail::simd_splat<V>(1);
+    return one / (one + xsimd::exp(-z));
+  }
+  template <class V> V backward_simd(V y, V dy) const { return dy * y * (detail::simd_splat<V>(1) - y); }
 };
 
 }  // namespace ctnn
+CTNN_DETAIL_SIMD_END

@@ -4,6 +4,7 @@
 
 #include "activation.hpp"
 
+CTNN_DETAIL_SIMD_BEGIN
 namespace ctnn {
 
 // f(z) = tanh(z); f'(z) = 1 - y^2.
@@ -15,6 +16,9 @@ struct tanh {
     using T = typename std::decay_t<Y>::value_type;
     return std::forward<D>(dy) * (T(1) - y * y);
   }
+  template <class V> V apply_simd(V z) const { return xsimd::tanh(z); }
+  template <class V> V backward_simd(V y, V dy) const { return dy * (detail::simd_splat<V>(1) - y * y); }
 };
 
 }  // namespace ctnn
+CTNN_DETAIL_SIMD_END

@@ -219,6 +219,7 @@ class model {
   // Inference on one sample: no heap allocation, fixed workspace. The returned view stays
   // valid until the next call on this model.
   std::span<const float, output_shape::size> predict_one(std::span<const float, input_shape::size> x) {
+    const kernels::thread_limit one_thread(1);  // never starts a thread, whatever the caller's limit
     pass_context ctx{mode::inference, &rng_};
     std::array<float*, Network::layer_count> outs{};
     for (std::size_t i = 0; i < Network::layer_count; ++i)
@@ -341,7 +342,9 @@ class model {
         counted += Loss::accuracy::count(m, output_shape::size);
       }
     }
-    return {loss_sum / static_cast<double>(count), static_cast<double>(hits) / static_cast<double>(counted)};
+    double penalty = 0;
+    if constexpr (Network::regularized) penalty = Network::regularization_penalty(layers_, params_.data());
+    return {loss_sum / static_cast<double>(count) + penalty, static_cast<double>(hits) / static_cast<double>(counted)};
   }
 
   template <class E>
@@ -424,13 +427,36 @@ class model {
     else loss_.gradient(out, y, dy(), m, output_shape::size);
     Network::backward(layers_, params_.data(), grads_.data(), x, outs.data(), layer_work(), dy(), scratch(), m,
                       fused, ctx);
+    if constexpr (Network::regularized) {
+      // Keras adds the penalties to the batch-mean loss (so they show in the reported loss).
+      Network::add_regularization_gradients(layers_, params_.data(), grads_.data());
+      return {loss + static_cast<double>(m) * Network::regularization_penalty(layers_, params_.data()), hits};
+    }
     return {loss, hits};
   }
 
   void apply_update() {
+    const std::uint64_t step = ++step_;
+    const std::size_t n = params_.size(), slice = std::size_t{1} << 16;
+    // Several threads: slices of 2^16 parameters updated in parallel when the optimizer keeps
+    // at most one state block (sgd, rmsprop; optimizer law 3: updates are element-wise, a
+    // slice of the parameters takes the same slice of that block). Slices start at multiples
+    // of every SIMD width, so each value is computed as in one call: the same bits.
+    if (kernels::max_threads() > 1 && n > slice && state_.size() == optimizer_.state_size(n) &&
+        state_.size() <= n) {
+      const bool has_state = !state_.empty();
+      kernels::detail::parallel_for(kernels::max_threads(), (n + slice - 1) / slice, [&](std::size_t s) {
+        const std::size_t first = s * slice, count = std::min(slice, n - first);
+        optimizer_.update(std::span<float>(params_.data() + first, count),
+                          std::span<const float>(grads_.data() + first, count),
+                          std::span<float>(state_.data() + (has_state ? first : 0), has_state ? count : 0),
+                          step);
+      });
+      return;
+    }
     optimizer_.update(std::span<float>(params_.data(), params_.size()),
                       std::span<const float>(grads_.data(), grads_.size()),
-                      std::span<float>(state_.data(), state_.size()), ++step_);
+                      std::span<float>(state_.data(), state_.size()), step);
   }
   std::pair<double, std::size_t> train_step(const float* x, const float* y, std::size_t m) {
     const auto result = backprop(x, y, m);

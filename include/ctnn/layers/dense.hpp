@@ -18,6 +18,7 @@
 #include "../initializers/glorot_uniform.hpp"
 #include "../initializers/zeros.hpp"
 #include "../kernels/activation.hpp"
+#include "../kernels/epilogue.hpp"
 #include "../kernels/matmul.hpp"
 #include "options.hpp"
 
@@ -94,28 +95,27 @@ struct dense {
         bias_initializer_type{}(p.subspan(bias_offset, Units), in_features, Units, r);
     }
 
-    // y = f(x W + b): the bias is added as the product is stored, then f in one pass.
+    // y = f(x W + b) in one product: the bias and an element-wise f are applied to the sums in
+    // registers (kernels::fused_activation); a row-wise f (softmax) then runs over the rows.
     template <class T>
     void forward(const forward_io<T>& io, pass_context&) const {
       kernels::matmul<T>(io.n, Units, in_features, io.x, in_features, kernels::transpose::no,
                          io.params, Units, kernels::transpose::no, io.y, Units,
-                         has_bias ? io.params + bias_offset : nullptr, false);
-      kernels::activate(activation, io.y, io.n, Units);
+                         has_bias ? io.params + bias_offset : nullptr, false,
+                         kernels::fused_activation(activation));
+      kernels::activate_unfused(activation, io.y, io.n, Units);
     }
 
-    // dz = dy f'(z) (in place), dW = x^T dz, db = column sums of dz, dx = dz W^T.
+    // dz = dy f'(z) (in place) and db = column sums of dz in one pass, then dW = x^T dz and
+    // dx = dz W^T.
     template <class T>
     void backward(const backward_io<T>& io, pass_context&) const {
-      if (!io.dy_is_preactivation) kernels::activate_backward(activation, io.y, io.dy, io.n, Units);
+      kernels::activate_backward_sum(activation, io.y, io.dy, io.n, Units,
+                                     has_bias ? io.grads + bias_offset : nullptr,
+                                     io.dy_is_preactivation);
       const T* dz = io.dy;
       kernels::matmul<T>(in_features, Units, io.n, io.x, in_features, kernels::transpose::yes, dz,
                          Units, kernels::transpose::no, io.grads, Units, nullptr, false);
-      if constexpr (has_bias) {
-        T* db = io.grads + bias_offset;
-        std::fill(db, db + Units, T(0));
-        for (std::size_t r = 0; r < io.n; ++r)
-          for (std::size_t j = 0; j < Units; ++j) db[j] += dz[r * Units + j];
-      }
       if (io.dx)
         kernels::matmul<T>(io.n, in_features, Units, dz, Units, kernels::transpose::no, io.params,
                            Units, kernels::transpose::yes, io.dx, in_features, nullptr, false);

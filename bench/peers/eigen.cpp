@@ -1,0 +1,131 @@
+// Eigen 3 peers, written by hand with fixed-size matrices (no allocation in the timed loop),
+// single-threaded (EIGEN_DONT_PARALLELIZE: the program is compiled with OpenMP).
+#define EIGEN_DONT_PARALLELIZE
+// The fixed-size operands are heap-allocated below (std::make_unique); lift the stack check.
+#define EIGEN_STACK_ALLOCATION_LIMIT 0
+#include <Eigen/Core>
+
+#include <benchmark/benchmark.h>
+
+#include <memory>
+#include <vector>
+
+#include "../common.hpp"
+
+namespace ctnn_bench {
+namespace {
+
+template <int Rows, int Cols>
+using row_major = Eigen::Matrix<float, Rows, Cols, Eigen::RowMajor>;
+template <int Size>
+using vector = Eigen::Matrix<float, Size, 1>;
+
+template <class M>
+void fill(M& m, std::uint64_t seed, float lo, float hi) {
+  const std::vector<float> v = uniform_values(static_cast<std::size_t>(m.size()), seed, lo, hi);
+  std::copy(v.begin(), v.end(), m.data());
+}
+
+template <int Size>
+void softmax(vector<Size>& z) {
+  z = (z.array() - z.maxCoeff()).exp();
+  z /= z.sum();
+}
+
+// W1 with weights stored (out, in): y = f(W x + b), a matrix-vector product per layer.
+struct w1_out_in {
+  row_major<w1_h1, w1_in> w1;
+  row_major<w1_h2, w1_h1> w2;
+  row_major<w1_out, w1_h2> w3;
+  vector<w1_h1> b1, h1;
+  vector<w1_h2> b2, h2;
+  vector<w1_out> b3, y;
+  void run(const vector<w1_in>& x) {
+    h1.noalias() = w1 * x;
+    h1 = (h1 + b1).cwiseMax(0.0f);
+    h2.noalias() = w2 * h1;
+    h2 = (h2 + b2).cwiseMax(0.0f);
+    y.noalias() = w3 * h2;
+    y += b3;
+    softmax(y);
+  }
+};
+
+// W1 with weights stored (in, out), as Keras and ctnn store them: y^T = f(x^T W + b^T).
+struct w1_in_out {
+  row_major<w1_in, w1_h1> w1;
+  row_major<w1_h1, w1_h2> w2;
+  row_major<w1_h2, w1_out> w3;
+  vector<w1_h1> b1, h1;
+  vector<w1_h2> b2, h2;
+  vector<w1_out> b3, y;
+  void run(const vector<w1_in>& x) {
+    h1.noalias() = w1.transpose() * x;
+    h1 = (h1 + b1).cwiseMax(0.0f);
+    h2.noalias() = w2.transpose() * h1;
+    h2 = (h2 + b2).cwiseMax(0.0f);
+    y.noalias() = w3.transpose() * h2;
+    y += b3;
+    softmax(y);
+  }
+};
+
+template <class Net>
+void w1_eigen(benchmark::State& state) {
+  const auto net = std::make_unique<Net>();
+  fill(net->w1, 31, -0.08f, 0.08f);
+  fill(net->w2, 32, -0.2f, 0.2f);
+  fill(net->w3, 33, -0.3f, 0.3f);
+  fill(net->b1, 34, -0.1f, 0.1f);
+  fill(net->b2, 35, -0.1f, 0.1f);
+  fill(net->b3, 36, -0.1f, 0.1f);
+  vector<w1_in> x;
+  fill(x, 11, 0.0f, 1.0f);
+  net->run(x);
+  const wall_timer timer;
+  for (auto _ : state) {
+    net->run(x);
+    benchmark::DoNotOptimize(net->y.data());
+    benchmark::ClobberMemory();
+  }
+  timer.finish(state, 1, w1_flops);
+}
+
+// W5: Y = max(X W + b, 0) with fixed-size matrices (a GEMM, then one pass for bias and relu).
+void w5_eigen(benchmark::State& state) {
+  struct operands {
+    row_major<w5_batch, w5_in> x;
+    row_major<w5_in, w5_units> w;
+    Eigen::Matrix<float, 1, w5_units> b;
+    row_major<w5_batch, w5_units> y;
+  };
+  const auto o = std::make_unique<operands>();
+  fill(o->x, 23, 0.0f, 1.0f);
+  fill(o->w, 21, -0.05f, 0.05f);
+  fill(o->b, 22, -0.1f, 0.1f);
+  auto run = [&] {
+    o->y.noalias() = o->x * o->w;
+    o->y = (o->y.rowwise() + o->b).cwiseMax(0.0f);
+  };
+  run();
+  const wall_timer timer;
+  for (auto _ : state) {
+    run();
+    benchmark::DoNotOptimize(o->y.data());
+    benchmark::ClobberMemory();
+  }
+  timer.finish(state, w5_batch, w5_flops);
+}
+
+}  // namespace
+
+void register_eigen_peers() {
+  benchmark::RegisterBenchmark("W1_mlp_infer_b1/eigen_fixed", w1_eigen<w1_out_in>)
+      ->UseRealTime()->Unit(benchmark::kMicrosecond);
+  benchmark::RegisterBenchmark("W1_mlp_infer_b1/eigen_fixed_in_out", w1_eigen<w1_in_out>)
+      ->UseRealTime()->Unit(benchmark::kMicrosecond);
+  benchmark::RegisterBenchmark("W5_dense_fused_fwd/eigen_fixed", w5_eigen)
+      ->UseRealTime()->Unit(benchmark::kMicrosecond);
+}
+
+}  // namespace ctnn_bench

@@ -1,0 +1,73 @@
+// libtorch peer for W3 (Debian's libtorch 1.13): nn::Sequential Linear-ReLU-Linear, cross-entropy
+// on the logits (softmax + categorical cross-entropy in one op, as ctnn fuses them), RMSprop
+// lr 1e-3, batch 128, reshuffled every epoch and gathered batch by batch as Keras and ctnn do.
+//
+// RMSprop: torch's alpha is Keras' rho (0.9 here; torch defaults to 0.99); torch adds eps
+// outside the square root (g / (sqrt(v) + eps)), Keras and ctnn inside (g / sqrt(v + eps)):
+// eps = 1e-7 in both, which matters only where v is tiny. The work per step is the same.
+#include <torch/torch.h>
+
+#include <benchmark/benchmark.h>
+
+#include <cblas.h>
+
+#include <string>
+
+#include "../common.hpp"
+
+namespace ctnn_bench {
+namespace {
+
+void w3_libtorch(benchmark::State& state, int threads) {
+  torch::set_num_threads(threads);
+  openblas_set_num_threads(threads);  // torch's matrix products go to OpenBLAS here
+  torch::manual_seed(1);
+  const w3_data& d = w3_dataset();
+  const auto n = static_cast<std::int64_t>(w3_samples);
+  // Views of the shared data set (no copy); labels as class indices.
+  const torch::Tensor x = torch::from_blob(const_cast<float*>(d.x.data()), {n, static_cast<std::int64_t>(w3_in)});
+  const torch::Tensor y = torch::from_blob(const_cast<std::int64_t*>(d.labels.data()), {n}, torch::kLong);
+
+  torch::nn::Sequential net(torch::nn::Linear(w3_in, w3_hidden), torch::nn::ReLU(),
+                            torch::nn::Linear(w3_hidden, w3_classes));
+  torch::optim::RMSprop optimizer(net->parameters(),
+                                  torch::optim::RMSpropOptions(1e-3).alpha(0.9).eps(1e-7));
+  const auto batch = static_cast<std::int64_t>(w3_batch);
+  auto step = [&](const torch::Tensor& rows) {
+    const torch::Tensor xb = x.index_select(0, rows);
+    const torch::Tensor yb = y.index_select(0, rows);
+    optimizer.zero_grad();
+    torch::Tensor loss = torch::nn::functional::cross_entropy(net->forward(xb), yb);
+    loss.backward();
+    optimizer.step();
+    return loss;
+  };
+  auto epoch = [&] {
+    const torch::Tensor order = torch::randperm(n, torch::kLong);
+    torch::Tensor loss;
+    for (std::int64_t first = 0; first < n; first += batch)
+      loss = step(order.slice(0, first, std::min(first + batch, n)));
+    return loss;
+  };
+  step(torch::arange(batch, torch::kLong));  // warm-up: allocations, optimizer state
+  const wall_timer timer;
+  for (auto _ : state) {
+    const torch::Tensor loss = epoch();
+    benchmark::DoNotOptimize(loss.data_ptr());
+  }
+  timer.finish(state, w3_samples, w3_flops_per_sample * w3_samples);
+}
+
+}  // namespace
+
+void register_libtorch_peers() {
+  benchmark::AddCustomContext("libtorch", TORCH_VERSION);
+  for (int threads : {1, 2})
+    benchmark::RegisterBenchmark(("W3_mlp_train_epoch/libtorch/threads:" + std::to_string(threads)).c_str(),
+                                 [threads](benchmark::State& s) { w3_libtorch(s, threads); })
+        ->UseRealTime()
+        ->Iterations(1)
+        ->Unit(benchmark::kSecond);
+}
+
+}  // namespace ctnn_bench

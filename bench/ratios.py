@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Prints ctnn / peer ratios against the targets of shared/WORKLOADS.md from Google Benchmark JSON.
+
+Usage: bench/ratios.py PINNED.json [CORES.json] [--markdown]
+
+PINNED.json: a run on one core (taskset -c 1) with --benchmark_repetitions=N and
+--benchmark_report_aggregates_only=true; W1, W5, peak_fp32_fma and the 1-thread W3 figures come
+from it; % of peak is W5's GFLOP/s over peak_fp32_fma's, both from whole-repetition wall
+time. CORES.json: a run on all cores with the W3 benchmarks at 1 and 2 threads; the 2-thread
+speed-up comes from it (both figures from the same run). Medians throughout. Python 3 stdlib only.
+"""
+import json
+import re
+import sys
+
+UNIT = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+
+
+def load(path):
+    """{benchmark name: median entry} with real_time in seconds."""
+    with open(path) as f:
+        data = json.load(f)
+    medians = {}
+    for b in data["benchmarks"]:
+        if b.get("run_type") == "aggregate" and b.get("aggregate_name") != "median":
+            continue
+        # Plain runs are used only when no median was reported (repetitions=1).
+        name = re.sub(r"/(iterations:\d+|real_time|manual_time)", "", b.get("run_name", b["name"]))
+        if b.get("run_type") == "iteration" and name in medians:
+            continue
+        entry = dict(b)
+        entry["seconds"] = b["real_time"] * UNIT[b["time_unit"]]
+        medians[name] = entry
+    return data.get("context", {}), medians
+
+
+def main(argv):
+    markdown = "--markdown" in argv
+    paths = [a for a in argv[1:] if not a.startswith("--")]
+    if not paths:
+        print(__doc__, file=sys.stderr)
+        return 2
+    context, pinned = load(paths[0])
+    cores = load(paths[1])[1] if len(paths) > 1 else {}
+    rows = []  # (workload, ctnn, peer, ratio text, target text, met)
+
+    def seconds(table, name):
+        return table[name]["seconds"] if name in table else None
+
+    def fmt_time(s):
+        if s is None:
+            return "n/a"
+        if s >= 0.1:
+            return f"{s:.3f} s"
+        return f"{s * 1e6:.2f} us"
+
+    peak = pinned.get("peak_fp32_fma", {}).get("GFLOP/s")
+
+    # W1: ctnn <= 0.9 x the faster of the Eigen and OpenBLAS variants.
+    ctnn = seconds(pinned, "W1_mlp_infer_b1")
+    peers = {n: e["seconds"] for n, e in pinned.items()
+             if n.startswith("W1_mlp_infer_b1/") and ("eigen" in n or "openblas" in n)}
+    if ctnn and peers:
+        best = min(peers, key=peers.get)
+        r = ctnn / peers[best]
+        rows.append(("W1 batch-1 inference", fmt_time(ctnn), f"{best.split('/', 1)[1]} {fmt_time(peers[best])}",
+                     f"{r:.3f}", "<= 0.90", r <= 0.90))
+
+    # W5: >= 85 % of the measured peak; <= 0.9 x OpenBLAS sgemm + bias/relu.
+    w5 = pinned.get("W5_dense_fused_fwd")
+    if w5 and peak:
+        pct = 100.0 * w5["GFLOP/s"] / peak
+        undisturbed = pinned["peak_fp32_fma"].get("GFLOP/s_median_iteration")
+        note = f" (median iteration {undisturbed:.1f})" if undisturbed else ""
+        rows.append(("W5 % of FMA peak", f"{w5['GFLOP/s']:.1f} GFLOP/s", f"peak {peak:.1f} GFLOP/s{note}",
+                     f"{pct:.1f} %", ">= 85 %", pct >= 85.0))
+    blas = seconds(pinned, "W5_dense_fused_fwd/openblas_sgemm_bias_relu")
+    if w5 and blas:
+        r = w5["seconds"] / blas
+        rows.append(("W5 vs OpenBLAS", fmt_time(w5["seconds"]), f"sgemm+bias/relu {fmt_time(blas)}",
+                     f"{r:.3f}", "<= 0.90", r <= 0.90))
+
+    # W3: 1 thread <= 0.65 x libtorch; 2 threads >= 1.7 x faster than 1.
+    one = seconds(pinned, "W3_mlp_train_epoch/threads:1")
+    torch1 = seconds(pinned, "W3_mlp_train_epoch/libtorch/threads:1")
+    if one and torch1:
+        r = one / torch1
+        rows.append(("W3 epoch, 1 thread", fmt_time(one), f"libtorch {fmt_time(torch1)}",
+                     f"{r:.3f}", "<= 0.65", r <= 0.65))
+    c1 = seconds(cores, "W3_mlp_train_epoch/threads:1")
+    c2 = seconds(cores, "W3_mlp_train_epoch/threads:2")
+    if c1 and c2:
+        s = c1 / c2
+        t1 = seconds(cores, "W3_mlp_train_epoch/libtorch/threads:1")
+        t2 = seconds(cores, "W3_mlp_train_epoch/libtorch/threads:2")
+        peer = f"libtorch x{t1 / t2:.2f}" if t1 and t2 else "-"
+        rows.append(("W3 epoch, 2 threads", f"{fmt_time(c2)} (1 thread {fmt_time(c1)})", peer,
+                     f"x{s:.2f}", ">= x1.70", s >= 1.7))
+
+    header = ("workload", "ctnn (median)", "peer (median)", "ratio", "target", "met")
+    table = [header] + [(w, c, p, r, t, "yes" if ok else "NO") for w, c, p, r, t, ok in rows]
+    print(f"machine: {context.get('cpu_model', '?')}, {context.get('num_cpus', '?')} CPUs, "
+          f"SIMD {context.get('simd_arch', '?')} ({context.get('simd_float_lanes', '?')} floats), "
+          f"OpenBLAS core {context.get('openblas_core', '?')}, libtorch {context.get('libtorch', '-')}")
+    if markdown:
+        print("| " + " | ".join(header) + " |")
+        print("|" + "---|" * len(header))
+        for row in table[1:]:
+            print("| " + " | ".join(row) + " |")
+    else:
+        widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+        for row in table:
+            print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)))
+    return 0 if all(ok for *_, ok in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,104 @@
+// ctnn on the workloads of shared/WORKLOADS.md: W1 (batch-1 MLP inference), W3 (one training
+// epoch of the Keras MLP, 1 and 2 threads) and W5 (one fused dense layer forward).
+#include <benchmark/benchmark.h>
+
+#include <ctnn/ctnn.hpp>
+
+#include <algorithm>
+#include <cstddef>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common.hpp"
+
+namespace ctnn_bench {
+namespace {
+
+using w1_network = ctnn::sequential<ctnn::input<w1_in>, ctnn::dense<w1_h1, ctnn::relu>,
+                                    ctnn::dense<w1_h2, ctnn::relu>, ctnn::dense<w1_out, ctnn::softmax>>;
+using w3_network = ctnn::sequential<ctnn::input<w3_in>, ctnn::dense<w3_hidden, ctnn::relu>,
+                                    ctnn::dense<w3_classes, ctnn::softmax>>;
+
+// One sample through the whole network per iteration (predict_one: no allocation, one thread).
+void w1_ctnn(benchmark::State& state) {
+  ctnn::model<w1_network, ctnn::loss::categorical_crossentropy, ctnn::optim::rmsprop> model;
+  const std::vector<float> x = uniform_values(w1_in, 11, 0.0f, 1.0f);
+  const std::span<const float, w1_in> sample(x.data(), w1_in);
+  benchmark::DoNotOptimize(model.predict_one(sample).data());
+  const wall_timer timer;
+  for (auto _ : state) {
+    const auto y = model.predict_one(sample);
+    benchmark::DoNotOptimize(y.data());
+    benchmark::ClobberMemory();
+  }
+  timer.finish(state, 1, w1_flops);
+}
+
+// One epoch of fit() per iteration, on fit_options::threads threads.
+void w3_ctnn(benchmark::State& state, std::size_t threads) {
+  static const auto data = [] {
+    const w3_data& d = w3_dataset();
+    auto xy = std::make_pair(ctnn::samples<w3_in>(w3_samples), ctnn::samples<w3_classes>(w3_samples));
+    std::copy(d.x.begin(), d.x.end(), xy.first.data());
+    std::copy(d.one_hot.begin(), d.one_hot.end(), xy.second.data());
+    return xy;
+  }();
+  ctnn::model<w3_network, ctnn::loss::categorical_crossentropy, ctnn::optim::rmsprop> model{
+      {.learning_rate = 1e-3f}};
+  const ctnn::fit_options options{.epochs = 1, .batch_size = w3_batch, .verbose = 0, .threads = threads};
+  {  // warm-up: workspace, packing buffers, the thread team
+    const ctnn::kernels::thread_limit limit(threads);
+    ctnn::samples<w3_in> x(w3_batch);
+    ctnn::samples<w3_classes> y(w3_batch);
+    std::copy_n(data.first.data(), x.values().size(), x.data());
+    std::copy_n(data.second.data(), y.values().size(), y.data());
+    model.train_on_batch(x, y);
+  }
+  const wall_timer timer;
+  for (auto _ : state) {
+    const ctnn::history h = model.fit(data.first, data.second, options);
+    benchmark::DoNotOptimize(h.loss.data());
+  }
+  timer.finish(state, w3_samples, w3_flops_per_sample * w3_samples);
+}
+
+// One dense layer 784 -> 512 + bias + relu over a batch of 256, forward only.
+void w5_ctnn(benchmark::State& state) {
+  using layer = ctnn::dense<w5_units, ctnn::relu>::layer<ctnn::shape<w5_in>>;
+  const layer dense{};
+  ctnn::detail::aligned_vector params(layer::parameter_storage);
+  const std::vector<float> w = uniform_values(w5_in * w5_units, 21, -0.05f, 0.05f);
+  const std::vector<float> b = uniform_values(w5_units, 22, -0.1f, 0.1f);
+  std::copy(w.begin(), w.end(), params.begin());
+  std::copy(b.begin(), b.end(), params.begin() + layer::bias_offset);
+  const std::vector<float> x = uniform_values(w5_batch * w5_in, 23, 0.0f, 1.0f);
+  ctnn::detail::aligned_vector y(w5_batch * w5_units);
+  ctnn::pass_context ctx{};
+  const ctnn::forward_io<float> io{params.data(), x.data(), y.data(), w5_batch};
+  dense.forward(io, ctx);
+  const wall_timer timer;
+  for (auto _ : state) {
+    dense.forward(io, ctx);
+    benchmark::DoNotOptimize(y.data());
+    benchmark::ClobberMemory();
+  }
+  timer.finish(state, w5_batch, w5_flops);
+}
+
+}  // namespace
+
+void register_ctnn_workloads() {
+  benchmark::RegisterBenchmark("W1_mlp_infer_b1", w1_ctnn)->UseRealTime()->Unit(benchmark::kMicrosecond);
+  // "threads:N" is fit_options::threads (the kernels' OpenMP threads), not Google Benchmark's
+  // ->Threads(), which would run N epochs side by side.
+  for (std::size_t threads : {1, 2})
+    benchmark::RegisterBenchmark(("W3_mlp_train_epoch/threads:" + std::to_string(threads)).c_str(),
+                                 [threads](benchmark::State& s) { w3_ctnn(s, threads); })
+        ->UseRealTime()
+        ->Iterations(1)
+        ->Unit(benchmark::kSecond);
+  benchmark::RegisterBenchmark("W5_dense_fused_fwd", w5_ctnn)->UseRealTime()->Unit(benchmark::kMicrosecond);
+}
+
+}  // namespace ctnn_bench
