@@ -21,6 +21,18 @@
 
 #include "layers/options.hpp"
 #include "layers/dense.hpp"
+#include "layers/kernel.hpp"
+#include "layers/strides.hpp"
+#include "layers/padding.hpp"
+#include "layers/pool.hpp"
+#include "layers/conv2d.hpp"
+#include "layers/max_pool2d.hpp"
+#include "layers/average_pool2d.hpp"
+#include "layers/global_average_pool2d.hpp"
+#include "layers/flatten.hpp"
+#include "layers/dropout.hpp"
+#include "layers/batch_normalization.hpp"
+#include "layers/gaussian_noise.hpp"
 
 #include "initializers/initializer.hpp"
 #include "initializers/glorot_uniform.hpp"

@@ -12,6 +12,12 @@ enum class link_error {
   none,
   zero_units,
   needs_rank_1,
+  needs_rank_3,
+  zero_window,
+  zero_stride,
+  window_too_large,
+  dropout_rate,
+  gaussian_noise_stddev,
 };
 
 // What a spec says about an input shape; specs without a validate() (activations) accept any.
@@ -35,6 +41,18 @@ struct check_link {
                 "ctnn::sequential: the layer at Position has 0 units; every layer needs at least one output");
   static_assert(layer_accepts<link_error::needs_rank_1, Position, Layer, InputShape>,
                 "ctnn::sequential: the layer at Position needs a rank-1 input but receives InputShape; insert ctnn::flatten before it");
+  static_assert(layer_accepts<link_error::needs_rank_3, Position, Layer, InputShape>,
+                "ctnn::sequential: the layer at Position (2D convolution or pooling) needs a rank-3 input (height, width, channels) but receives InputShape; images are channels-last, e.g. ctnn::input<28, 28, 1>");
+  static_assert(layer_accepts<link_error::zero_window, Position, Layer, InputShape>,
+                "ctnn::sequential: the layer at Position has a kernel or pool window with a dimension of 0; every window dimension must be at least 1");
+  static_assert(layer_accepts<link_error::zero_stride, Position, Layer, InputShape>,
+                "ctnn::sequential: the layer at Position has a stride of 0; every stride must be at least 1");
+  static_assert(layer_accepts<link_error::window_too_large, Position, Layer, InputShape>,
+                "ctnn::sequential: the layer at Position has a kernel or pool window larger than its input InputShape; with ctnn::padding::valid every window must fit inside the input (use a smaller window, or ctnn::padding::same)");
+  static_assert(layer_accepts<link_error::dropout_rate, Position, Layer, InputShape>,
+                "ctnn::sequential: the layer at Position (dropout) has a rate outside [0, 1); the rate is the fraction of values dropped in training");
+  static_assert(layer_accepts<link_error::gaussian_noise_stddev, Position, Layer, InputShape>,
+                "ctnn::sequential: the layer at Position (gaussian_noise) has a negative or non-finite standard deviation; the noise's stddev must be a finite value of at least 0");
 };
 
 }  // namespace ctnn::detail

@@ -1,0 +1,90 @@
+#pragma once
+// The geometry of a 2D sliding window over a channels-last (height, width, channels) sample,
+// shared by ctnn::conv2d and the pooling layers: output size and padding per axis, Keras'
+// conventions (see layers/padding.hpp), and the one validation of a window against its input.
+#include <cstddef>
+#include <type_traits>
+
+#include "check_link.hpp"
+
+namespace ctnn::detail {
+
+// One axis: `out` window positions; the window at position o covers input indices
+// [o * stride - pad_before, o * stride - pad_before + size), those outside [0, in) being padding.
+struct window_axis {
+  std::size_t out = 0;
+  std::size_t pad_before = 0;
+  std::size_t pad_total = 0;
+};
+
+constexpr window_axis make_window_axis(std::size_t in, std::size_t size, std::size_t stride,
+                                       bool same) {
+  window_axis a;
+  if (same) {
+    a.out = (in + stride - 1) / stride;
+    const std::size_t needed = (a.out - 1) * stride + size;
+    a.pad_total = needed > in ? needed - in : 0;
+    a.pad_before = a.pad_total / 2;
+  } else {
+    a.out = (in - size) / stride + 1;
+  }
+  return a;
+}
+
+template <class Shape>
+constexpr std::size_t dim_or_zero(std::size_t i) {
+  return i < Shape::rank ? Shape::dims[i] : 0;
+}
+
+// What is wrong, if anything, with a Kh x Kw window moving by Sh x Sw over In.
+template <class In, std::size_t Kh, std::size_t Kw, std::size_t Sh, std::size_t Sw, bool Same>
+constexpr link_error validate_window() {
+  if (In::rank != 3) return link_error::needs_rank_3;
+  if (Kh == 0 || Kw == 0) return link_error::zero_window;
+  if (Sh == 0 || Sw == 0) return link_error::zero_stride;
+  if (!Same && (Kh > dim_or_zero<In>(0) || Kw > dim_or_zero<In>(1))) return link_error::window_too_large;
+  return link_error::none;
+}
+
+// The bound geometry (only instantiated for inputs validate_window accepted).
+template <class In, std::size_t Kh, std::size_t Kw, std::size_t Sh, std::size_t Sw, bool Same>
+struct window2d {
+  static constexpr std::size_t in_h = In::dims[0], in_w = In::dims[1], channels = In::dims[2];
+  static constexpr window_axis rows = make_window_axis(in_h, Kh, Sh, Same);
+  static constexpr window_axis cols = make_window_axis(in_w, Kw, Sw, Same);
+  static constexpr std::size_t out_h = rows.out, out_w = cols.out;
+  static constexpr std::size_t pad_top = rows.pad_before, pad_left = cols.pad_before;
+
+  // The part [begin, end) of a window's Size taps, starting at input index `start` (which may be
+  // negative), that falls inside [0, In). Every window of a valid or same geometry overlaps the
+  // input, so begin < end.
+  struct taps { std::size_t begin, end; };
+  static constexpr taps inside(std::ptrdiff_t start, std::size_t size, std::size_t in) {
+    const std::ptrdiff_t b = start < 0 ? -start : 0;
+    const std::ptrdiff_t e = std::ptrdiff_t(in) - start < std::ptrdiff_t(size) ? std::ptrdiff_t(in) - start
+                                                                               : std::ptrdiff_t(size);
+    return {static_cast<std::size_t>(b), static_cast<std::size_t>(e > b ? e : b)};
+  }
+  // Taps of the window at output row oy (column ox) that lie inside the input.
+  static constexpr taps rows_inside(std::size_t oy) {
+    return inside(std::ptrdiff_t(oy * Sh) - std::ptrdiff_t(pad_top), Kh, in_h);
+  }
+  static constexpr taps cols_inside(std::size_t ox) {
+    return inside(std::ptrdiff_t(ox * Sw) - std::ptrdiff_t(pad_left), Kw, in_w);
+  }
+  // Input row (column) of tap ky (kx) of the window at output row oy (column ox); only for
+  // taps inside.
+  static constexpr std::size_t input_row(std::size_t oy, std::size_t ky) { return oy * Sh + ky - pad_top; }
+  static constexpr std::size_t input_col(std::size_t ox, std::size_t kx) { return ox * Sw + kx - pad_left; }
+};
+
+// Height and width of a window option (ctnn::kernel, ctnn::pool); 1 x 1 for anything else, so a
+// wrong option gives only its own static_assert.
+template <class W, class = void>
+struct window_dims { static constexpr std::size_t height = 1, width = 1; };
+template <class W>
+struct window_dims<W, std::void_t<decltype(W::height), decltype(W::width)>> {
+  static constexpr std::size_t height = W::height, width = W::width;
+};
+
+}  // namespace ctnn::detail

@@ -1,0 +1,117 @@
+#pragma once
+// ctnn::average_pool2d<pool<Ph, Pw>, Options...>: Keras' AveragePooling2D over channels-last
+// samples: the mean of each Ph x Pw window, per channel. Options, in any order:
+// strides<Sh, Sw> (default: the pool size) and padding::valid or padding::same (default valid).
+// With padding::same a window that overhangs the border averages only the values inside it
+// (padding is not counted), as Keras. average_pool2d<> is average_pool2d<pool<2, 2>>.
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <span>
+#include <string_view>
+#include <type_traits>
+
+#include "../core/layer.hpp"
+#include "../core/shape.hpp"
+#include "../detail/check_link.hpp"
+#include "../detail/options.hpp"
+#include "../detail/window2d.hpp"
+#include "padding.hpp"
+#include "pool.hpp"
+#include "strides.hpp"
+
+namespace ctnn {
+
+template <class Pool = pool<2, 2>, class... Options>
+struct average_pool2d {
+  static_assert(detail::is_pool<Pool>::value,
+                "ctnn::average_pool2d<Pool, Options...>: Pool must be ctnn::pool<Height, Width>");
+  static_assert((detail::is_pool2d_option<Options>::value && ...),
+                "ctnn::average_pool2d<Pool, Options...>: each option must be strides<Sh, Sw>, "
+                "padding::valid or padding::same");
+  static_assert(detail::count_options<detail::is_strides, Options...> <= 1 &&
+                    detail::count_options<detail::is_padding, Options...> <= 1,
+                "ctnn::average_pool2d<Pool, Options...>: each kind of option may be given once");
+
+  using ctnn_layer_spec = void;
+  static constexpr std::string_view kind = "average_pooling2d";
+  static constexpr std::size_t pool_height = detail::window_dims<Pool>::height;
+  static constexpr std::size_t pool_width = detail::window_dims<Pool>::width;
+  using strides_type =
+      detail::find_option_t<detail::is_strides, strides<pool_height, pool_width>, Options...>;
+  using padding_type = detail::find_option_t<detail::is_padding, padding::valid, Options...>;
+  static constexpr bool same_padding = std::is_same_v<padding_type, padding::same>;
+
+  template <class In>
+  static constexpr detail::link_error validate() {
+    return detail::validate_window<In, pool_height, pool_width, strides_type::rows,
+                                   strides_type::columns, same_padding>();
+  }
+
+  template <class In>
+  class layer {
+    using geometry = detail::window2d<In, pool_height, pool_width, strides_type::rows,
+                                      strides_type::columns, same_padding>;
+
+   public:
+    using input_shape = In;
+    using output_shape = shape<geometry::out_h, geometry::out_w, geometry::channels>;
+    static constexpr std::string_view kind = average_pool2d::kind;
+    static constexpr std::size_t channels = geometry::channels;
+    static constexpr std::size_t parameter_count = 0;
+    static constexpr std::size_t parameter_storage = 0;
+    static constexpr std::array<parameter_info, 0> parameters{};
+
+    template <class T> void initialize(std::span<T>, detail::rng&) const {}
+
+    template <class T>
+    void forward(const forward_io<T>& io, pass_context&) const {
+      T* out = io.y;
+      for (std::size_t s = 0; s < io.n; ++s) {
+        const T* sample = io.x + s * In::size;
+        for (std::size_t oy = 0; oy < geometry::out_h; ++oy) {
+          const auto ky_in = geometry::rows_inside(oy);
+          for (std::size_t ox = 0; ox < geometry::out_w; ++ox, out += channels) {
+            const auto kx_in = geometry::cols_inside(ox);
+            std::fill(out, out + channels, T(0));
+            for (std::size_t ky = ky_in.begin; ky < ky_in.end; ++ky)
+              for (std::size_t kx = kx_in.begin; kx < kx_in.end; ++kx) {
+                const T* src = sample + (geometry::input_row(oy, ky) * geometry::in_w +
+                                         geometry::input_col(ox, kx)) * channels;
+                for (std::size_t c = 0; c < channels; ++c) out[c] += src[c];
+              }
+            const T scale = T(1) / static_cast<T>((ky_in.end - ky_in.begin) * (kx_in.end - kx_in.begin));
+            for (std::size_t c = 0; c < channels; ++c) out[c] *= scale;
+          }
+        }
+      }
+    }
+
+    // dx = 0, then each output's gradient, divided by its window's count, is added to every
+    // input value of the window.
+    template <class T>
+    void backward(const backward_io<T>& io, pass_context&) const {
+      if (!io.dx) return;
+      std::fill(io.dx, io.dx + io.n * In::size, T(0));
+      const T* dy = io.dy;
+      for (std::size_t s = 0; s < io.n; ++s) {
+        T* sample = io.dx + s * In::size;
+        for (std::size_t oy = 0; oy < geometry::out_h; ++oy) {
+          const auto ky_in = geometry::rows_inside(oy);
+          for (std::size_t ox = 0; ox < geometry::out_w; ++ox, dy += channels) {
+            const auto kx_in = geometry::cols_inside(ox);
+            const T scale = T(1) / static_cast<T>((ky_in.end - ky_in.begin) * (kx_in.end - kx_in.begin));
+            for (std::size_t ky = ky_in.begin; ky < ky_in.end; ++ky)
+              for (std::size_t kx = kx_in.begin; kx < kx_in.end; ++kx) {
+                T* dst = sample + (geometry::input_row(oy, ky) * geometry::in_w +
+                                   geometry::input_col(ox, kx)) * channels;
+                for (std::size_t c = 0; c < channels; ++c) dst[c] += scale * dy[c];
+              }
+          }
+        }
+      }
+    }
+  };
+};
+
+}  // namespace ctnn

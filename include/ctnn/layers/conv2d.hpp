@@ -1,0 +1,258 @@
+#pragma once
+// ctnn::conv2d<Filters, kernel<Kh, Kw>, Options...>: Keras' Conv2D over channels-last samples
+// (height, width, channels). y = f(conv(x, W) + b) with W of shape (Kh, Kw, in_channels,
+// Filters), as Keras stores it. Options, in any order: an activation (default ctnn::linear),
+// strides<Sh, Sw> (default 1), padding::valid or padding::same (default valid),
+// kernel_initializer<I> (default glorot_uniform), bias_initializer<I> (default zeros),
+// use_bias<bool> (default true), kernel_regularizer<R> and bias_regularizer<R> (default none).
+//
+// Evaluation: the convolution is lowered to one matrix product. im2col copies every window of
+// the batch into a row of the layer's workspace (n*out_h*out_w rows of Kh*Kw*in_channels
+// values, the same order as W's rows), so that
+//   y (n*out_h*out_w x Filters, exactly the NHWC output) = columns . W + b
+// is a single kernels::matmul, followed by the activation in one pass. The backward pass reads
+// the columns forward left in the workspace: dW = columns^T . dz, db = column sums of dz, and
+// d(columns) = dz . W^T (written over the columns, no longer needed), scattered back onto dx by
+// col2im. A 1x1 kernel with stride 1 needs no lowering: x itself is the column matrix.
+// (Processing the batch in cache-sized blocks of samples instead was measured: no difference
+// at batch 64 on 28x28 images, so the passes stay whole-batch and the products large.)
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <span>
+#include <string_view>
+#include <type_traits>
+
+#include "../activations/activation.hpp"
+#include "../activations/linear.hpp"
+#include "../core/layer.hpp"
+#include "../core/shape.hpp"
+#include "../detail/aligned_buffer.hpp"
+#include "../detail/check_link.hpp"
+#include "../detail/options.hpp"
+#include "../detail/regularization.hpp"
+#include "../detail/window2d.hpp"
+#include "../initializers/glorot_uniform.hpp"
+#include "../initializers/zeros.hpp"
+#include "../kernels/activation.hpp"
+#include "../kernels/matmul.hpp"
+#include "kernel.hpp"
+#include "options.hpp"
+#include "padding.hpp"
+#include "strides.hpp"
+
+namespace ctnn {
+
+namespace detail {
+template <class T> struct is_conv2d_activation : std::bool_constant<activation<T>> {};
+template <class T>
+struct is_conv2d_option
+    : std::bool_constant<activation<T> || is_strides<T>::value || is_padding<T>::value ||
+                         is_kernel_initializer<T>::value || is_bias_initializer<T>::value ||
+                         is_use_bias<T>::value || is_kernel_regularizer<T>::value ||
+                         is_bias_regularizer<T>::value> {};
+}  // namespace detail
+
+template <std::size_t Filters, class Kernel, class... Options>
+struct conv2d {
+  static_assert(detail::is_kernel<Kernel>::value,
+                "ctnn::conv2d<Filters, Kernel, Options...>: Kernel must be ctnn::kernel<Height, Width>");
+  static_assert((detail::is_conv2d_option<Options>::value && ...),
+                "ctnn::conv2d<Filters, Kernel, Options...>: each option must be an activation, "
+                "strides<Sh, Sw>, padding::valid, padding::same, kernel_initializer<I>, "
+                "bias_initializer<I>, use_bias<bool>, kernel_regularizer<R> or bias_regularizer<R>");
+  static_assert(detail::count_options<detail::is_conv2d_activation, Options...> <= 1 &&
+                    detail::count_options<detail::is_strides, Options...> <= 1 &&
+                    detail::count_options<detail::is_padding, Options...> <= 1 &&
+                    detail::count_options<detail::is_kernel_initializer, Options...> <= 1 &&
+                    detail::count_options<detail::is_bias_initializer, Options...> <= 1 &&
+                    detail::count_options<detail::is_use_bias, Options...> <= 1 &&
+                    detail::count_options<detail::is_kernel_regularizer, Options...> <= 1 &&
+                    detail::count_options<detail::is_bias_regularizer, Options...> <= 1,
+                "ctnn::conv2d<Filters, Kernel, Options...>: each kind of option may be given once");
+
+  using ctnn_layer_spec = void;
+  static constexpr std::string_view kind = "conv2d";
+  static constexpr std::size_t filters = Filters;
+  static constexpr std::size_t kernel_height = detail::window_dims<Kernel>::height;
+  static constexpr std::size_t kernel_width = detail::window_dims<Kernel>::width;
+  using activation_type = detail::find_option_t<detail::is_conv2d_activation, linear, Options...>;
+  using strides_type = detail::find_option_t<detail::is_strides, strides<1, 1>, Options...>;
+  using padding_type = detail::find_option_t<detail::is_padding, padding::valid, Options...>;
+  using kernel_initializer_type =
+      typename detail::find_option_t<detail::is_kernel_initializer,
+                                     kernel_initializer<init::glorot_uniform>, Options...>::type;
+  using bias_initializer_type =
+      typename detail::find_option_t<detail::is_bias_initializer, bias_initializer<init::zeros>,
+                                     Options...>::type;
+  using kernel_regularizer_type =
+      typename detail::find_option_t<detail::is_kernel_regularizer,
+                                     kernel_regularizer<detail::no_regularizer>, Options...>::type;
+  using bias_regularizer_type =
+      typename detail::find_option_t<detail::is_bias_regularizer,
+                                     bias_regularizer<detail::no_regularizer>, Options...>::type;
+  static constexpr bool has_bias =
+      detail::find_option_t<detail::is_use_bias, use_bias<true>, Options...>::value;
+  static constexpr bool same_padding = std::is_same_v<padding_type, padding::same>;
+
+  template <class In>
+  static constexpr detail::link_error validate() {
+    if (In::rank != 3) return detail::link_error::needs_rank_3;
+    if (Filters == 0) return detail::link_error::zero_units;
+    return detail::validate_window<In, kernel_height, kernel_width, strides_type::rows,
+                                   strides_type::columns, same_padding>();
+  }
+
+  // The bound layer inherits its regularizers (run-time members kernel_regularizer,
+  // bias_regularizer) and their penalty hooks, as every layer with a kernel does.
+  template <class In>
+  class layer : public detail::regularization<kernel_regularizer_type, bias_regularizer_type> {
+    using geometry = detail::window2d<In, kernel_height, kernel_width, strides_type::rows,
+                                      strides_type::columns, same_padding>;
+
+   public:
+    using input_shape = In;
+    using output_shape = shape<geometry::out_h, geometry::out_w, Filters>;
+    static constexpr std::string_view kind = conv2d::kind;
+    static constexpr std::size_t in_h = geometry::in_h, in_w = geometry::in_w;
+    static constexpr std::size_t in_channels = geometry::channels;
+    static constexpr std::size_t out_h = geometry::out_h, out_w = geometry::out_w;
+    static constexpr std::size_t pad_top = geometry::pad_top, pad_left = geometry::pad_left;
+    // Values per window: one row of the lowered input, one row of W per filter column.
+    static constexpr std::size_t patch_size = kernel_height * kernel_width * in_channels;
+    static constexpr std::size_t positions = out_h * out_w;
+    // 1x1, stride 1 (never padded): the input already is the column matrix.
+    static constexpr bool pointwise = kernel_height == 1 && kernel_width == 1 &&
+                                      strides_type::rows == 1 && strides_type::columns == 1;
+    // Per sample: the im2col columns, reused for their gradient in the backward pass.
+    static constexpr std::size_t workspace_size = pointwise ? 0 : positions * patch_size;
+    static constexpr std::size_t kernel_size = patch_size * Filters;
+    static constexpr std::size_t bias_offset = detail::aligned_count(kernel_size);
+    static constexpr std::size_t parameter_count = kernel_size + (has_bias ? Filters : 0);
+    static constexpr std::size_t parameter_storage =
+        has_bias ? bias_offset + detail::aligned_count(Filters) : bias_offset;
+    // Keras' fans for a convolution kernel: receptive field times channels in / filters out.
+    static constexpr std::size_t fan_in = patch_size;
+    static constexpr std::size_t fan_out = kernel_height * kernel_width * Filters;
+
+    static constexpr auto parameters = [] {
+      constexpr parameter_info kernel{"kernel", {kernel_height, kernel_width, in_channels, Filters},
+                                      4, kernel_size, 0, fan_in, fan_out, true};
+      if constexpr (has_bias) {
+        return std::array{kernel, parameter_info{"bias", {Filters}, 1, Filters, bias_offset,
+                                                 fan_in, fan_out, false}};
+      } else {
+        return std::array{kernel};
+      }
+    }();
+
+    activation_type activation{};
+
+    template <class T>
+    void initialize(std::span<T> p, detail::rng& r) const {
+      kernel_initializer_type{}(p.subspan(0, kernel_size), fan_in, fan_out, r);
+      if constexpr (has_bias)
+        bias_initializer_type{}(p.subspan(bias_offset, Filters), fan_in, fan_out, r);
+    }
+
+    // y = f(columns . W + b): the bias is added as the product is stored, then f in one pass.
+    template <class T>
+    void forward(const forward_io<T>& io, pass_context&) const {
+      const T* columns = io.x;
+      if constexpr (!pointwise) {
+        im2col(io.x, io.workspace, io.n);
+        columns = io.workspace;
+      }
+      kernels::matmul<T>(io.n * positions, Filters, patch_size, columns, patch_size,
+                         kernels::transpose::no, io.params, Filters, kernels::transpose::no, io.y,
+                         Filters, has_bias ? io.params + bias_offset : nullptr, false);
+      kernels::activate(activation, io.y, io.n * positions, Filters);
+    }
+
+    // dz = dy f'(z) (in place), dW = columns^T dz, db = column sums of dz,
+    // dx = col2im(dz W^T), the columns' gradient written over the columns.
+    template <class T>
+    void backward(const backward_io<T>& io, pass_context&) const {
+      const std::size_t rows = io.n * positions;
+      if (!io.dy_is_preactivation) kernels::activate_backward(activation, io.y, io.dy, rows, Filters);
+      const T* dz = io.dy;
+      const T* columns = pointwise ? io.x : io.workspace;
+      kernels::matmul<T>(patch_size, Filters, rows, columns, patch_size, kernels::transpose::yes,
+                         dz, Filters, kernels::transpose::no, io.grads, Filters, nullptr, false);
+      if constexpr (has_bias) {
+        T* db = io.grads + bias_offset;
+        std::fill(db, db + Filters, T(0));
+        for (std::size_t r = 0; r < rows; ++r)
+          for (std::size_t j = 0; j < Filters; ++j) db[j] += dz[r * Filters + j];
+      }
+      if (!io.dx) return;
+      if constexpr (pointwise) {
+        kernels::matmul<T>(rows, in_channels, Filters, dz, Filters, kernels::transpose::no,
+                           io.params, Filters, kernels::transpose::yes, io.dx, in_channels,
+                           nullptr, false);
+      } else {
+        kernels::matmul<T>(rows, patch_size, Filters, dz, Filters, kernels::transpose::no,
+                           io.params, Filters, kernels::transpose::yes, io.workspace, patch_size,
+                           nullptr, false);
+        col2im(io.workspace, io.dx, io.n);
+      }
+    }
+
+   private:
+    // Row (s, oy, ox) of the columns holds the window of output (oy, ox) of sample s in W's row
+    // order (ky, kx, channel); padded taps are zeros. Within one kernel row the taps inside the
+    // input are contiguous in x (kx steps one pixel), so each kernel row is one copy.
+    template <class T>
+    static void im2col(const T* x, T* columns, std::size_t n) {
+      constexpr std::size_t row_width = kernel_width * in_channels;
+      T* row = columns;
+      for (std::size_t s = 0; s < n; ++s) {
+        const T* sample = x + s * In::size;
+        for (std::size_t oy = 0; oy < out_h; ++oy) {
+          const auto ky_in = geometry::rows_inside(oy);
+          for (std::size_t ox = 0; ox < out_w; ++ox, row += patch_size) {
+            const auto kx_in = geometry::cols_inside(ox);
+            const std::size_t before = kx_in.begin * in_channels, inside = (kx_in.end - kx_in.begin) * in_channels;
+            std::fill(row, row + ky_in.begin * row_width, T(0));
+            for (std::size_t ky = ky_in.begin; ky < ky_in.end; ++ky) {
+              T* out = row + ky * row_width;
+              const T* src = sample + (geometry::input_row(oy, ky) * in_w +
+                                       geometry::input_col(ox, kx_in.begin)) * in_channels;
+              std::fill(out, out + before, T(0));
+              std::copy(src, src + inside, out + before);
+              std::fill(out + before + inside, out + row_width, T(0));
+            }
+            std::fill(row + ky_in.end * row_width, row + patch_size, T(0));
+          }
+        }
+      }
+    }
+
+    // The adjoint of im2col: dx = 0, then every column value is added back onto the input value
+    // it was copied from (padded taps are dropped).
+    template <class T>
+    static void col2im(const T* columns, T* dx, std::size_t n) {
+      constexpr std::size_t row_width = kernel_width * in_channels;
+      std::fill(dx, dx + n * In::size, T(0));
+      const T* row = columns;
+      for (std::size_t s = 0; s < n; ++s) {
+        T* sample = dx + s * In::size;
+        for (std::size_t oy = 0; oy < out_h; ++oy) {
+          const auto ky_in = geometry::rows_inside(oy);
+          for (std::size_t ox = 0; ox < out_w; ++ox, row += patch_size) {
+            const auto kx_in = geometry::cols_inside(ox);
+            const std::size_t before = kx_in.begin * in_channels, inside = (kx_in.end - kx_in.begin) * in_channels;
+            for (std::size_t ky = ky_in.begin; ky < ky_in.end; ++ky) {
+              const T* src = row + ky * row_width + before;
+              T* out = sample + (geometry::input_row(oy, ky) * in_w +
+                                 geometry::input_col(ox, kx_in.begin)) * in_channels;
+              for (std::size_t i = 0; i < inside; ++i) out[i] += src[i];
+            }
+          }
+        }
+      }
+    }
+  };
+};
+
+}  // namespace ctnn
