@@ -122,7 +122,7 @@ TEST_CASE("learning-rate schedules follow Keras' formulas", "[schedules]") {
   CHECK(opt.learning_rate == 0.5f);
 }
 
-TEST_CASE("random_permutation: a bijection of [0, n), different per seed", "[data]") {
+TEST_CASE("random_permutation: a bijection of 0..n-1, different per seed", "[data]") {
   for (std::uint64_t n : {1u, 2u, 7u, 100u, 1000u, 4097u}) {
     const ctnn::detail::random_permutation p(n, 3);
     std::vector<bool> seen(n);

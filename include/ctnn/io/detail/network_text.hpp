@@ -1,0 +1,149 @@
+#pragma once
+// The text behind ctnn::network_description, built at compile time from the layer list. The
+// grammar is fixed by docs/format.md ("Network description") and reproduced by
+// tools/export_pytorch.py, so both sides hash the same bytes; change one, change both.
+//
+// Every field is found generically on the layer spec or the bound layer, so a new layer is
+// described without code here:
+//   kind, in, out                          every bound layer (L::kind, L::input_shape, L::output_shape)
+//   activation=<A::name>                   a bound layer with an `activation` member
+//   window=<h>x<w>                         a spec with kernel_height/kernel_width or pool_height/pool_width
+//   strides=<r>x<c>                        a spec with strides_type
+//   padding=valid|same                     a spec with same_padding
+//   rate=<millionths>                      a spec with rate (dropout)
+//   stddev=<millionths>                    a spec with stddev (gaussian_noise)
+//   <parameter name>=<dims>                every entry of L::parameters, in order
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#include "../../core/input.hpp"
+#include "../../core/sequential.hpp"
+
+namespace ctnn::detail {
+
+// Two passes over one writer: the first counts, the second fills a buffer of that size.
+struct text_counter {
+  std::size_t size = 0;
+  constexpr void put(char) { ++size; }
+};
+template <std::size_t N>
+struct text_buffer {
+  std::array<char, N + 1> data{};
+  std::size_t size = 0;
+  constexpr void put(char c) { data[size++] = c; }
+};
+
+template <class Out>
+constexpr void put_text(Out& out, std::string_view text) {
+  for (char c : text) out.put(c);
+}
+template <class Out>
+constexpr void put_number(Out& out, std::uint64_t value) {
+  char digits[20]{};
+  int n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value != 0);
+  while (n > 0) out.put(digits[--n]);
+}
+template <class Out, class Dims>
+constexpr void put_dims(Out& out, const Dims& dims, std::size_t rank) {
+  for (std::size_t d = 0; d < rank; ++d) {
+    if (d != 0) out.put('x');
+    put_number(out, dims[d]);
+  }
+}
+
+template <class Spec, class L, class Out>
+constexpr void put_layer(Out& out) {
+  put_text(out, ";");
+  put_text(out, L::kind);
+  put_text(out, "(in=");
+  put_dims(out, L::input_shape::dims, L::input_shape::rank);
+  put_text(out, ",out=");
+  put_dims(out, L::output_shape::dims, L::output_shape::rank);
+  if constexpr (requires { std::remove_cvref_t<decltype(std::declval<L&>().activation)>::name; }) {
+    put_text(out, ",activation=");
+    put_text(out, std::remove_cvref_t<decltype(std::declval<L&>().activation)>::name);
+  }
+  if constexpr (requires { Spec::kernel_height; Spec::kernel_width; }) {
+    put_text(out, ",window=");
+    put_dims(out, std::array<std::size_t, 2>{Spec::kernel_height, Spec::kernel_width}, 2);
+  } else if constexpr (requires { Spec::pool_height; Spec::pool_width; }) {
+    put_text(out, ",window=");
+    put_dims(out, std::array<std::size_t, 2>{Spec::pool_height, Spec::pool_width}, 2);
+  }
+  if constexpr (requires { Spec::strides_type::rows; Spec::strides_type::columns; }) {
+    put_text(out, ",strides=");
+    put_dims(out, std::array<std::size_t, 2>{Spec::strides_type::rows, Spec::strides_type::columns}, 2);
+  }
+  if constexpr (requires { Spec::same_padding; }) put_text(out, Spec::same_padding ? ",padding=same" : ",padding=valid");
+  if constexpr (requires { Spec::rate; }) {
+    put_text(out, ",rate=");
+    put_number(out, static_cast<std::uint64_t>(Spec::rate * 1e6 + 0.5));
+  }
+  if constexpr (requires { Spec::stddev; }) {
+    put_text(out, ",stddev=");
+    put_number(out, static_cast<std::uint64_t>(Spec::stddev * 1e6 + 0.5));
+  }
+  for (const auto& p : L::parameters) {
+    put_text(out, ",");
+    put_text(out, p.name);
+    put_text(out, "=");
+    put_dims(out, p.dims, p.rank);
+  }
+  put_text(out, ")");
+}
+
+template <class Network>
+struct network_text {
+  static_assert(is_sequential<Network>::value,
+                "ctnn::network_description<Network>: Network must be a ctnn::sequential<...>");
+};
+
+template <std::size_t... D, class... Specs>
+struct network_text<sequential<input<D...>, Specs...>> {
+  using network = sequential<input<D...>, Specs...>;
+  static_assert(network::valid, "ctnn::network_description<Network>: Network failed to compose (see the error above)");
+
+  template <class Out>
+  static constexpr void write(Out& out) {
+    put_text(out, "ctnn/1;input=");
+    put_dims(out, shape<D...>::dims, sizeof...(D));
+    if constexpr (network::valid) {
+      [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (put_layer<std::tuple_element_t<I, std::tuple<Specs...>>,
+                   std::tuple_element_t<I, typename network::layer_types>>(out),
+         ...);
+      }(std::index_sequence_for<Specs...>{});
+    }
+  }
+  static constexpr std::size_t length = [] {
+    text_counter c;
+    write(c);
+    return c.size;
+  }();
+  static constexpr text_buffer<length> text = [] {
+    text_buffer<length> b;
+    write(b);
+    return b;
+  }();
+};
+
+// FNV-1a, 64 bits: simple enough to write identically in any language.
+constexpr std::uint64_t fnv1a_64(std::string_view bytes) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (char c : bytes) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001b3ull;
+  }
+  return h;
+}
+
+}  // namespace ctnn::detail

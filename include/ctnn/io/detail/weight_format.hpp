@@ -1,0 +1,193 @@
+#pragma once
+// Constants of ctnn's weight file format (docs/format.md) and the table of a network's
+// parameter tensors under their Keras-style names ("dense_1/kernel"), shared by the ctnn and
+// .npz readers and writers.
+#include <array>
+#include <cmath>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <span>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+namespace ctnn::detail {
+
+inline constexpr std::array<unsigned char, 8> weight_magic{0x89, 'C', 'T', 'N', 'N', '\r', '\n', 0x1A};
+inline constexpr std::uint32_t weight_format_version = 1;
+// magic, version, flags, file size, fingerprint, description length.
+inline constexpr std::size_t weight_header_size = 8 + 4 + 4 + 8 + 8 + 4;
+inline constexpr std::size_t weight_max_rank = 8;
+
+// Record tags, as they appear in the file.
+inline constexpr std::string_view tag_tensor = "TNSR";
+inline constexpr std::string_view tag_optimizer = "OPTM";
+inline constexpr std::string_view tag_test_vector = "TVEC";
+inline constexpr std::string_view tag_random = "RAND";
+inline constexpr std::string_view random_algorithm = "xoshiro256**";
+
+// The model's random generator (shuffling, dropout masks), when ctnn::model exposes it as
+// rng_state() / set_rng_state(std::array<std::uint64_t, 4>): saved and restored so that a
+// resumed fit shuffles as an uninterrupted one would.
+template <class M>
+concept has_rng_state = requires(M& m, const M& c, const std::array<std::uint64_t, 4>& s) {
+  { c.rng_state() } -> std::convertible_to<std::array<std::uint64_t, 4>>;
+  m.set_rng_state(s);
+};
+
+// Element types a file may declare; ctnn reads float32 only, the others are named in errors.
+enum class dtype : std::uint8_t { float32 = 1, float64 = 2, float16 = 3, bfloat16 = 4, int32 = 5, int64 = 6, uint8 = 7 };
+
+inline std::string dtype_name(std::uint8_t code) {
+  switch (static_cast<dtype>(code)) {
+    case dtype::float32: return "float32";
+    case dtype::float64: return "float64";
+    case dtype::float16: return "float16";
+    case dtype::bfloat16: return "bfloat16";
+    case dtype::int32: return "int32";
+    case dtype::int64: return "int64";
+    case dtype::uint8: return "uint8";
+  }
+  return "unknown dtype code " + std::to_string(code);
+}
+inline std::size_t dtype_size(std::uint8_t code) {
+  switch (static_cast<dtype>(code)) {
+    case dtype::float32: case dtype::int32: return 4;
+    case dtype::float64: case dtype::int64: return 8;
+    case dtype::float16: case dtype::bfloat16: return 2;
+    case dtype::uint8: return 1;
+  }
+  return 0;
+}
+
+template <class Dims>
+std::string dims_text(const Dims& dims, std::size_t rank) {
+  if (rank == 0) return "a scalar";
+  std::string s;
+  for (std::size_t d = 0; d < rank; ++d) s += (d ? "x" : "") + std::to_string(dims[d]);
+  return s;
+}
+
+// One trainable tensor of a network: its name and shape, and where it lives in the model's
+// parameter arena (and, per slot, in the optimizer's state arena).
+struct tensor_entry {
+  std::string name;
+  std::array<std::uint64_t, 4> dims{};
+  std::size_t rank = 0;
+  std::size_t size = 0;
+  std::size_t offset = 0;  // from the start of the arena
+};
+
+// Keras names layers by kind, numbering repeats: dense, dense_1, dense_2, conv2d, ...
+template <class Network>
+std::vector<std::string> layer_names() {
+  std::vector<std::string> names;
+  std::vector<std::pair<std::string_view, std::size_t>> seen;
+  auto name_of = [&](std::string_view kind) {
+    for (auto& [k, count] : seen)
+      if (k == kind) return std::string(kind) + "_" + std::to_string(count++);
+    seen.emplace_back(kind, 1);
+    return std::string(kind);
+  };
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (names.push_back(name_of(std::tuple_element_t<I, typename Network::layer_types>::kind)), ...);
+  }(std::make_index_sequence<Network::layer_count>{});
+  return names;
+}
+
+template <class Network>
+std::vector<tensor_entry> parameter_table() {
+  std::vector<tensor_entry> table;
+  const auto names = layer_names<Network>();
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    ([&] {
+      using L = std::tuple_element_t<I, typename Network::layer_types>;
+      for (const auto& p : L::parameters) {
+        tensor_entry e;
+        e.name = names[I] + "/" + std::string(p.name);
+        for (std::size_t d = 0; d < p.rank; ++d) e.dims[d] = p.dims[d];
+        e.rank = p.rank;
+        e.size = p.size;
+        e.offset = Network::parameter_offsets[I] + p.offset;
+        table.push_back(std::move(e));
+      }
+    }(), ...);
+  }(std::make_index_sequence<Network::layer_count>{});
+  return table;
+}
+
+// Non-trainable state a bound layer keeps in its object (Keras' non-trainable weights, such as
+// batch normalization's moving statistics), saved and loaded with the parameters as float64.
+// A layer lists it with a member function state_tensors() returning a range of state_tensor;
+// until batch_normalization has one, its moving_mean and moving_variance are found by name.
+struct state_tensor {
+  std::string_view name;
+  std::span<double> values;
+};
+template <class L>
+auto state_tensors_of(L& l) {
+  if constexpr (requires { l.state_tensors(); }) {
+    return l.state_tensors();
+  } else if constexpr (requires { std::span<double>(l.moving_mean); std::span<double>(l.moving_variance); }) {
+    return std::array{state_tensor{"moving_mean", std::span<double>(l.moving_mean)},
+                      state_tensor{"moving_variance", std::span<double>(l.moving_variance)}};
+  } else {
+    return std::array<state_tensor, 0>{};
+  }
+}
+
+struct named_state {
+  std::string name;
+  std::span<double> values;
+};
+// Every layer's state under "<layer name>/<state name>", viewing the given layer objects.
+template <class Network>
+std::vector<named_state> state_table(typename Network::layer_types& layers) {
+  std::vector<named_state> table;
+  const auto names = layer_names<Network>();
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    ([&] {
+      for (const state_tensor& s : state_tensors_of(std::get<I>(layers)))
+        table.push_back({names[I] + "/" + std::string(s.name), s.values});
+    }(), ...);
+  }(std::make_index_sequence<Network::layer_count>{});
+  return table;
+}
+
+// "layer 2: dense(in=512,...)" for the first layer where two descriptions differ, or where one
+// ends; empty when they are equal.
+inline std::pair<std::string, std::string> first_difference(std::string_view expected, std::string_view found) {
+  auto split = [](std::string_view s) {
+    std::vector<std::string_view> parts;
+    while (true) {
+      const auto at = s.find(';');
+      parts.push_back(s.substr(0, at));
+      if (at == std::string_view::npos) break;
+      s.remove_prefix(at + 1);
+    }
+    return parts;
+  };
+  const auto e = split(expected), f = split(found);
+  for (std::size_t i = 0; i < std::max(e.size(), f.size()); ++i) {
+    const std::string_view a = i < e.size() ? e[i] : "(no such layer)";
+    const std::string_view b = i < f.size() ? f[i] : "(no such layer)";
+    if (a == b) continue;
+    // Parts 0 and 1 are the format tag and the input; layers count from 0 after them.
+    const std::string where = i == 0 ? "format " : i == 1 ? "" : "layer " + std::to_string(i - 2) + " = ";
+    return {where + std::string(a), where + std::string(b)};
+  }
+  return {};
+}
+
+inline std::string value_text(double v) {
+  if (std::isnan(v)) return "nan";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.9g", v);
+  return text;
+}
+
+}  // namespace ctnn::detail

@@ -1,0 +1,304 @@
+#!/usr/bin/env python3
+"""PyTorch parity of ctnn's import path, predict and training steps (run by CTest).
+
+For the MLP (784 -> 512 relu -> 10 softmax) and, when ctnn has its conv layers, the CNN
+(28x28x1 -> conv2d 32 3x3 relu -> max_pool 2 -> flatten -> dense 64 relu -> dense 10 softmax):
+random PyTorch models are exported with tools/export_pytorch.py (which also writes a test
+vector ctnn::load checks) and loaded by tests/io/parity/parity_main.cpp, which writes its
+predictions, the weights after one SGD step and after three Adam steps; the same is done in
+PyTorch and everything is compared to 1e-5 relative. Also checked: the exporter's network
+description equals ctnn::network_description of the C++ type (so the fingerprints agree), and
+an numpy.savez_compressed archive of the same weights loads identically (in parity_main).
+
+Matching the two libraries' conventions:
+  * loss: ctnn's softmax + categorical cross-entropy (mean over the batch) = PyTorch's
+    CrossEntropyLoss on the logits, so PyTorch trains the model without its final Softmax;
+  * Adam: ctnn (as Keras) adds epsilon to the uncorrected sqrt(v), PyTorch to
+    sqrt(v) / sqrt(1 - beta2^t); both agree exactly when PyTorch's eps at step t is
+    1e-7 / sqrt(1 - beta2^t), which is what this test sets before each step.
+
+Exits 77 (CTest's SKIP_RETURN_CODE) when no Python with torch and numpy is found.
+"""
+
+import argparse
+import copy
+import os
+import subprocess
+import sys
+import tempfile
+
+SKIP = 77
+BATCH = 16
+TOLERANCE = 1e-5
+
+
+def find_torch_or_reexec():
+    try:
+        import numpy  # noqa: F401
+        import torch  # noqa: F401
+        return
+    except ImportError as e:
+        reason = str(e)
+    # Debian's python3-torch lives in /usr/bin/python3's path, which another python3 on PATH
+    # (pyenv, a virtual environment) does not see.
+    if os.environ.get("CTNN_PARITY_REEXEC") != "1":
+        for candidate in ("/usr/bin/python3", "/usr/local/bin/python3"):
+            if os.path.exists(candidate) and os.path.realpath(candidate) != os.path.realpath(sys.executable):
+                check = subprocess.run([candidate, "-c", "import torch, numpy"], capture_output=True)
+                if check.returncode == 0:
+                    os.environ["CTNN_PARITY_REEXEC"] = "1"
+                    os.execv(candidate, [candidate] + sys.argv)
+    print(f"SKIPPED: PyTorch parity needs python3 with torch and numpy ({reason}); "
+          "install python3-torch python3-numpy (scripts/install-deps)")
+    sys.exit(SKIP)
+
+
+def elementwise_relative(a, b):
+    """max |a - b| / max(|a|, |b|) over the elements (for outputs: probabilities, all > 0)."""
+    import numpy as np
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    d = np.abs(a - b)
+    scale = np.maximum(np.abs(a), np.abs(b))
+    return float(np.where(d == 0, 0.0, d / np.where(scale == 0, 1.0, scale)).max())
+
+
+def tensor_relative(got, expected):
+    """max over tensors of max |a - b| / max |b|: the difference relative to each tensor's
+    scale. (Elementwise, a weight that an update brings near zero has a relative difference as
+    large as one rounding of the weight it came from allows; that measures float32, not ctnn.)"""
+    import numpy as np
+    worst = 0.0
+    for name, b in expected.items():
+        a = np.asarray(got[name], dtype=np.float64)
+        b = np.asarray(b, dtype=np.float64)
+        scale = np.abs(b).max()
+        worst = max(worst, float(np.abs(a - b).max() / scale) if scale > 0 else float(np.abs(a).max()))
+    return worst
+
+
+def tensor_norm_relative(got, expected):
+    """max over tensors of ||a - b|| / ||b|| (2-norms): the difference of the whole tensor."""
+    import numpy as np
+    worst = 0.0
+    for name, b in expected.items():
+        a = np.asarray(got[name], dtype=np.float64)
+        b = np.asarray(b, dtype=np.float64)
+        worst = max(worst, float(np.linalg.norm(a - b) / np.linalg.norm(b)))
+    return worst
+
+
+def build(case):
+    import torch.nn as nn
+    if case == "mlp":
+        return nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 10), nn.Softmax(dim=1)), (784,)
+    return nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                         nn.Linear(32 * 13 * 13, 64), nn.ReLU(), nn.Linear(64, 10), nn.Softmax(dim=1)), (1, 28, 28)
+
+
+def ctnn_tensors(exporter, model, shape, state=None):
+    """The model's parameters (or, with state, a per-parameter optimizer state) in ctnn's
+    layouts and names, through the exporter's own conversion."""
+    import torch
+    m = copy.deepcopy(model)
+    if state is not None:
+        with torch.no_grad():
+            for p, s in zip(m.parameters(), state):
+                p.copy_(s)
+    return dict(exporter.export(m, shape).tensors())
+
+
+def run_case(case, binary, exporter, workdir, results):
+    import numpy as np
+    import torch
+    import torch.nn as nn
+
+    described = subprocess.run([binary, "describe", case], capture_output=True, text=True)
+    if described.returncode == 4:
+        print(f"{case}: SKIPPED (this ctnn has no conv layers yet)")
+        return True
+    if described.returncode != 0:
+        print(f"{case}: ctnn_parity describe failed: {described.stderr}")
+        return False
+
+    torch.manual_seed({"mlp": 1, "cnn": 2}[case])
+    model, shape = build(case)
+    directory = os.path.join(workdir, case)
+    os.makedirs(directory)
+    weights = os.path.join(directory, "weights.ctnn")
+    exported = exporter.export(model, shape, weights, test_samples=4)
+    ok = True
+    if exported.description != described.stdout.strip():
+        print(f"{case}: description mismatch\n  exporter: {exported.description}\n  ctnn:     {described.stdout.strip()}")
+        ok = False
+    print(f"{case}: fingerprint 0x{exported.fingerprint:016X}, descriptions agree: {exported.description == described.stdout.strip()}")
+    print(exported.snippet(case), end="")
+    np.savez_compressed(os.path.join(directory, "weights_compressed.npz"),
+                        **{name: array for name, array in exported.tensors()})
+
+    n = 3 * BATCH
+    x = torch.rand((n,) + shape)
+    labels = torch.randint(0, 10, (n,))
+    y = torch.nn.functional.one_hot(labels, 10).float()
+    np.save(os.path.join(directory, "x.npy"), exporter.to_ctnn_layout(x.numpy(), len(shape)).astype(np.float32))
+    np.save(os.path.join(directory, "y.npy"), y.numpy())
+
+    run = subprocess.run([binary, "run", case, directory], capture_output=True, text=True)
+    if run.returncode != 0:
+        print(f"{case}: ctnn_parity run failed ({run.returncode}): {run.stderr}")
+        return False
+
+    def report(what, value, limit=TOLERANCE, note=""):
+        nonlocal ok
+        passed = value <= limit
+        ok = ok and passed
+        results.append((case, what, value, limit, passed, note))
+
+    # Predict.
+    with torch.no_grad():
+        expected = model.eval()(x).numpy()
+    report("predict", elementwise_relative(np.load(os.path.join(directory, "predict.npy")), expected))
+
+    loss_fn = nn.CrossEntropyLoss()
+
+    def train(optimizer_of, steps, dtype):
+        """PyTorch's result of `steps` steps (batch k at step k) from the exported weights."""
+        m = copy.deepcopy(model).to(dtype).train()
+        logits = nn.Sequential(*list(m.children())[:-1])  # without the final Softmax
+        optimizer = optimizer_of(m.parameters())
+        for t in range(1, steps + 1):
+            if isinstance(optimizer, torch.optim.Adam):
+                # ctnn adds epsilon to sqrt(v), PyTorch to sqrt(v / (1 - beta2^t)).
+                for group in optimizer.param_groups:
+                    group["eps"] = 1e-7 / (1 - 0.999 ** t) ** 0.5
+            optimizer.zero_grad()
+            batch = slice((t - 1) * BATCH, t * BATCH)
+            loss_fn(logits(x[batch].to(dtype)), labels[batch]).backward()
+            optimizer.step()
+        return m, optimizer
+
+    before = dict(exported.tensors())
+
+    # One SGD step, and the gradients it took.
+    sgd = lambda p: torch.optim.SGD(p, lr=0.1)
+    sgd_model, _ = train(sgd, 1, torch.float32)
+    expected = ctnn_tensors(exporter, sgd_model, shape)
+    got = np.load(os.path.join(directory, "sgd.npz"))
+    report("sgd weights", tensor_relative(got, expected))
+    gradients = ctnn_tensors(exporter, sgd_model, shape, [p.grad for p in sgd_model.parameters()])
+    report("gradients (batch 0)", tensor_relative(np.load(os.path.join(directory, "gradients.npz")), gradients))
+    # w1 - w0 is rounded to float32's steps at |w0|, coarse next to an update: reported only.
+    report("sgd update (w1 - w0)", tensor_relative({k: got[k] - before[k] for k in expected},
+                                                   {k: v - before[k] for k, v in expected.items()}),
+           float("inf"), "(reported)")
+
+    # Three Adam steps. Adam divides by sqrt(v): where a gradient is mostly rounding error (sums
+    # that cancel), float32 noise becomes a visible part of that element's update, for PyTorch
+    # as for ctnn. So the elementwise gate for Adam is the float64 result: ctnn must be within
+    # 1e-5 of it, or no farther from it than 2 x PyTorch's own float32 result is; the whole
+    # tensors must agree with PyTorch's float32 result to 1e-5 (2-norm).
+    adam = lambda p: torch.optim.Adam(p, lr=1e-3, betas=(0.9, 0.999), eps=1e-7)
+    adam_model, optimizer = train(adam, 3, torch.float32)
+    reference = ctnn_tensors(exporter, train(adam, 3, torch.float64)[0], shape)
+    saved = exporter.read_weights(os.path.join(directory, "adam.ctnn"))
+    expected = ctnn_tensors(exporter, adam_model, shape)
+    torch_noise = tensor_relative(expected, reference)
+    report("adam weights vs torch f32", tensor_relative(saved["tensors"], expected), float("inf"), "(reported)")
+    report("adam weights vs torch f32, 2-norm", tensor_norm_relative(saved["tensors"], expected))
+    report("adam weights vs torch f64", tensor_relative(saved["tensors"], reference), max(TOLERANCE, 2 * torch_noise),
+           f"(torch f32 vs f64: {torch_noise:.3e})")
+    report("adam update vs torch f32", tensor_relative({k: saved["tensors"][k] - before[k] for k in expected},
+                                                       {k: v - before[k] for k, v in expected.items()}),
+           float("inf"), "(reported)")
+    params = list(adam_model.parameters())
+    for slot, key in ((0, "exp_avg"), (1, "exp_avg_sq")):
+        state = ctnn_tensors(exporter, adam_model, shape, [optimizer.state[p][key] for p in params])
+        report(f"adam {key} vs torch f32", tensor_relative({k: saved["tensors"][f"optimizer/{slot}/{k}"] for k in state}, state),
+               1e-4, "(moments of float32 gradients)")
+    if saved["optimizer"] != ("adam", 2, 3):
+        print(f"{case}: adam.ctnn optimizer record {saved['optimizer']}, expected ('adam', 2, 3)")
+        ok = False
+    return ok
+
+
+def check_exporter(exporter, workdir, tools):
+    """The command line (a pickled model, run-time hyperparameters in the snippet, a test vector
+    in the file) and the exporter's refusals."""
+    import torch
+    import torch.nn as nn
+    ok = True
+    model = nn.Sequential(nn.Linear(4, 3), nn.LeakyReLU(0.01), nn.Dropout(0.5), nn.Linear(3, 2), nn.Tanh())
+    torch.save(model, os.path.join(workdir, "small.pt"))
+    out = os.path.join(workdir, "small.ctnn")
+    run = subprocess.run([sys.executable, os.path.join(tools, "export_pytorch.py"), os.path.join(workdir, "small.pt"),
+                          out, "--input-shape", "4"], capture_output=True, text=True)
+    expected = ["ctnn::dense<3, ctnn::leaky_relu>", "ctnn::dropout<ctnn::dropout_rate{0.5}>",
+                "ctnn::dense<2, ctnn::tanh>", "model.layer<0>().activation.alpha = 0.01f;"]
+    if run.returncode != 0 or not all(e in run.stdout for e in expected):
+        print(f"exporter CLI: unexpected result ({run.returncode}):\n{run.stdout}{run.stderr}")
+        ok = False
+    saved = exporter.read_weights(out)
+    if saved["test"] is None or saved["test"][0] != 4 or set(saved["tensors"]) != {
+            "dense/kernel", "dense/bias", "dense_1/kernel", "dense_1/bias", "test_vector/input", "test_vector/output"}:
+        print(f"exporter CLI: unexpected file contents {sorted(saved['tensors'])}")
+        ok = False
+    refusals = [
+        (nn.Sequential(nn.Conv2d(1, 2, 3, dilation=2)), (1, 8, 8), "dilation"),
+        (nn.Sequential(nn.Conv2d(1, 2, 3), nn.Flatten()), (1, 8, 8), "ends with a flattened image"),
+        (nn.Sequential(nn.Conv2d(1, 2, 3, padding=2)), (1, 8, 8), "no ctnn equivalent"),
+        (nn.Sequential(nn.Conv2d(1, 4, 3, stride=2, padding=1)), (1, 28, 28), "no ctnn equivalent"),
+        (nn.Sequential(nn.Linear(4, 2), nn.BatchNorm1d(2)), (4,), "not supported"),
+        (nn.Sequential(nn.Linear(5, 2)), (4,), "in_features 5"),
+    ]
+    for model, shape, message in refusals:
+        try:
+            exporter.export(model, shape)
+            print(f"exporter: {model} was not refused")
+            ok = False
+        except exporter.ExportError as e:
+            if message not in str(e):
+                print(f"exporter: refused {model} with '{e}', expected '{message}'")
+                ok = False
+    # Keras' 'same' padding, spelled as PyTorch padding, is recognized where the windows are
+    # the same: on 27 pixels Keras pads 1 + 1 as PyTorch; on 28 it pads 0 + 1 (refused above).
+    same = exporter.export(nn.Sequential(nn.Conv2d(1, 4, 3, stride=2, padding=1)), (1, 27, 27))
+    if "ctnn::conv2d<4, ctnn::kernel<3, 3>, ctnn::strides<2, 2>, ctnn::padding::same>" not in same.snippet() \
+            or "out=14x14x4" not in same.description:
+        print(f"exporter: padding=1, stride 2 not recognized as 'same':\n{same.snippet()}{same.description}")
+        ok = False
+    print(f"exporter: command line and refusals {'ok' if ok else 'FAILED'}")
+    return ok
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", required=True, help="the ctnn_parity program")
+    parser.add_argument("--tools", required=True, help="the directory of export_pytorch.py")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = parser.parse_args()
+    find_torch_or_reexec()
+    import torch
+    torch.set_num_threads(1)
+    sys.path.insert(0, args.tools)
+    sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+    import export_pytorch as exporter
+
+    results = []
+    workdir = tempfile.mkdtemp(prefix="ctnn-parity-")
+    try:
+        ok = all([run_case(case, args.binary, exporter, workdir, results) for case in ("mlp", "cnn")] +
+                 [check_exporter(exporter, workdir, args.tools)])
+    finally:
+        if args.keep:
+            print(f"kept {workdir}")
+        else:
+            import shutil
+            shutil.rmtree(workdir, ignore_errors=True)
+    print(f"\n{'case':5} {'what':35} {'max relative difference':>24}  {'limit':>9}")
+    for case, what, value, limit, passed, note in results:
+        print(f"{case:5} {what:35} {value:24.3e}  {limit:9.2e}  {'ok' if passed else 'FAILED'} {note}")
+    print("PASSED" if ok else "FAILED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+// The C++ half of the PyTorch parity test (tests/io/parity/parity.py drives it):
+//   ctnn_parity describe <mlp|cnn>      prints ctnn::network_description of the network
+//   ctnn_parity run <mlp|cnn> <dir>     loads <dir>/weights.ctnn (exported from PyTorch by
+//       tools/export_pytorch.py; its test vector is checked by load) and, from numpy,
+//       <dir>/weights_compressed.npz (numpy.savez_compressed: DEFLATE, zip64 fields) and checks
+//       that both give the same parameters; then, on <dir>/x.npy and <dir>/y.npy, writes
+//       predict.npy (predict on all samples), gradients.npz (of the mean loss on batch 0),
+//       sgd.npz (one SGD step, learning rate 0.1, on batch 0) and adam.ctnn (three Adam steps, learning rate 1e-3, on batches 0, 1, 2).
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <filesystem>
+#include <string>
+
+#include <ctnn/ctnn.hpp>
+#include <ctnn/io/load.hpp>
+#include <ctnn/io/load_npy.hpp>
+#include <ctnn/io/load_npz.hpp>
+#include <ctnn/io/network_description.hpp>
+#include <ctnn/io/save.hpp>
+#include <ctnn/io/save_npy.hpp>
+#include <ctnn/io/save_npz.hpp>
+
+#if __has_include(<ctnn/layers/conv2d.hpp>) && __has_include(<ctnn/layers/max_pool2d.hpp>) && \
+    __has_include(<ctnn/layers/flatten.hpp>)
+#define CTNN_PARITY_HAS_CNN 1
+#endif
+
+namespace {
+
+namespace fs = std::filesystem;
+constexpr std::size_t batch = 16;
+
+using mlp = ctnn::sequential<ctnn::input<784>,
+                             ctnn::dense<512, ctnn::relu>,
+                             ctnn::dense<10, ctnn::softmax>>;
+#ifdef CTNN_PARITY_HAS_CNN
+using cnn = ctnn::sequential<ctnn::input<28, 28, 1>,
+                             ctnn::conv2d<32, ctnn::kernel<3, 3>, ctnn::relu>,
+                             ctnn::max_pool2d<ctnn::pool<2, 2>>,
+                             ctnn::flatten,
+                             ctnn::dense<64, ctnn::relu>,
+                             ctnn::dense<10, ctnn::softmax>>;
+#endif
+
+template <class Network>
+int describe() {
+  std::printf("%.*s\n", static_cast<int>(ctnn::network_description<Network>.size()),
+              ctnn::network_description<Network>.data());
+  return 0;
+}
+
+template <class Network>
+int run(const fs::path& dir) {
+  using sgd_model = ctnn::model<Network, ctnn::loss::categorical_crossentropy, ctnn::optim::sgd>;
+  using adam_model = ctnn::model<Network, ctnn::loss::categorical_crossentropy, ctnn::optim::adam>;
+  sgd_model sgd({.learning_rate = 0.1f});
+  ctnn::load(sgd, dir / "weights.ctnn");
+
+  sgd_model from_numpy({.learning_rate = 0.1f}, {}, {.seed = 99});
+  ctnn::load_npz(from_numpy, dir / "weights_compressed.npz");
+  if (!std::equal(sgd.parameters().begin(), sgd.parameters().end(), from_numpy.parameters().begin())) {
+    std::fprintf(stderr, "ctnn_parity: weights.ctnn and weights_compressed.npz load different parameters\n");
+    return 3;
+  }
+
+  const auto x = sgd_model::input_samples::from_expression(ctnn::load_npy(dir / "x.npy"));
+  const auto y = sgd_model::label_samples::from_expression(ctnn::load_npy(dir / "y.npy"));
+  if (x.size() < 3 * batch || y.size() != x.size()) {
+    std::fprintf(stderr, "ctnn_parity: need at least %zu samples and as many labels\n", 3 * batch);
+    return 3;
+  }
+  const auto p = sgd.predict(x);
+  ctnn::save_npy(dir / "predict.npy", p.values(), {p.size(), sgd_model::output_shape::size});
+
+  // The gradients of batch 0, saved through a model whose parameters hold them.
+  sgd.compute_gradients(x.slice(0, batch), y.slice(0, batch));
+  sgd_model holder;
+  std::copy(sgd.gradients().begin(), sgd.gradients().end(), holder.parameters().begin());
+  ctnn::save_npz(holder, dir / "gradients.npz");
+
+  sgd.train_on_batch(x.slice(0, batch), y.slice(0, batch));
+  ctnn::save_npz(sgd, dir / "sgd.npz");
+
+  adam_model adam({.learning_rate = 1e-3f, .beta_1 = 0.9f, .beta_2 = 0.999f, .epsilon = 1e-7f});
+  ctnn::load(adam, dir / "weights.ctnn");
+  for (std::size_t k = 0; k < 3; ++k) adam.train_on_batch(x.slice(k * batch, batch), y.slice(k * batch, batch));
+  ctnn::save(adam, dir / "adam.ctnn");
+  return 0;
+}
+
+int usage() {
+  std::fprintf(stderr, "usage: ctnn_parity describe <mlp|cnn>\n       ctnn_parity run <mlp|cnn> <dir>\n");
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+  if (argc < 3) return usage();
+  const std::string command = argv[1], network = argv[2];
+  const bool is_describe = command == "describe";
+  if (!is_describe && (command != "run" || argc != 4)) return usage();
+  if (network == "mlp") return is_describe ? describe<mlp>() : run<mlp>(argv[3]);
+  if (network == "cnn") {
+#ifdef CTNN_PARITY_HAS_CNN
+    return is_describe ? describe<cnn>() : run<cnn>(argv[3]);
+#else
+    std::fprintf(stderr, "ctnn_parity: this ctnn has no conv2d/max_pool2d/flatten yet\n");
+    return 4;
+#endif
+  }
+  return usage();
+} catch (const std::exception& e) {
+  std::fprintf(stderr, "ctnn_parity: %s\n", e.what());
+  return 1;
+}

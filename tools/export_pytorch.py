@@ -1,0 +1,498 @@
+#!/usr/bin/env python3
+"""Export a PyTorch nn.Sequential to a ctnn weight file, and print the ctnn network type.
+
+    python3 tools/export_pytorch.py model.pt model.ctnn --input-shape 1,28,28
+
+model.pt is a whole pickled module (torch.save(model, "model.pt")); --input-shape is the shape
+of one sample as PyTorch sees it (C,H,W for images, F for vectors). The output file is in
+ctnn's weight format (docs/format.md), with a test vector -- random inputs and what the PyTorch
+model (evaluated in float64) outputs for them -- that ctnn::load checks, so weights loaded into
+the wrong type, with a forgotten run-time hyperparameter or in the wrong layout are refused.
+The C++ type to compile is printed on stdout.
+
+Supported modules: Linear, Conv2d, MaxPool2d, AvgPool2d, Flatten, Dropout, ReLU, Sigmoid, Tanh,
+Softmax, LeakyReLU, ELU (and Identity, skipped). An activation module that directly follows a
+Linear or Conv2d becomes that layer's activation (ctnn::dense<64, ctnn::relu>). Layouts are
+converted to ctnn's (Keras'): a Linear weight (out, in) becomes a dense kernel (in, out); a
+Conv2d weight (out, in, kh, kw) becomes a conv2d kernel (kh, kw, in, out), channels last; and
+because PyTorch flattens (C, H, W) while ctnn flattens (H, W, C), the columns of the Linear
+after a Flatten of an image are permuted to match.
+
+As a module, export() does the same from Python and returns the description, the fingerprint
+and the C++ snippet; write_weights()/read_weights() read and write the format itself and
+describe()/fingerprint() compute the network description ctnn computes at compile time.
+"""
+
+import argparse
+import copy
+import math
+import struct
+import sys
+import zlib
+
+MAGIC = b"\x89CTNN\r\n\x1a"
+FORMAT_VERSION = 1
+DTYPE_FLOAT32, DTYPE_FLOAT64 = 1, 2
+_DTYPE_NAMES = {1: "float32", 2: "float64", 3: "float16", 4: "bfloat16", 5: "int32", 6: "int64", 7: "uint8"}
+_DTYPE_SIZES = {1: 4, 2: 8, 3: 2, 4: 2, 5: 4, 6: 8, 7: 1}
+
+
+class ExportError(ValueError):
+    """A model or argument the exporter cannot turn into a ctnn network."""
+
+
+# ---- The network description and its fingerprint (docs/format.md, "Network description") ----
+
+def fnv1a_64(data: bytes) -> int:
+    h = 0xCBF29CE484222325
+    for b in data:
+        h ^= b
+        h = (h * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return h
+
+
+def _dims(shape) -> str:
+    return "x".join(str(int(d)) for d in shape)
+
+
+class Layer:
+    """One ctnn layer: what the description, the C++ type and the weight file need."""
+
+    def __init__(self, kind, in_shape, out_shape, cpp):
+        self.kind = kind
+        self.in_shape = tuple(in_shape)
+        self.out_shape = tuple(out_shape)
+        self.cpp = cpp                # spelling without the activation: a callable(activation) -> str
+        self.activation = None        # ctnn activation name, for layers that have one
+        self.window = self.strides = self.padding = self.rate = None
+        self.params = []              # (name, numpy array in ctnn layout), in ctnn's order
+        self.runtime = []             # C++ statements for run-time hyperparameters, "{layer}" = index
+        self.folded = False           # an activation module was folded into it
+
+    def describe(self) -> str:
+        fields = [f"in={_dims(self.in_shape)}", f"out={_dims(self.out_shape)}"]
+        if self.activation is not None:
+            fields.append(f"activation={self.activation}")
+        if self.window is not None:
+            fields.append(f"window={_dims(self.window)}")
+        if self.strides is not None:
+            fields.append(f"strides={_dims(self.strides)}")
+        if self.padding is not None:
+            fields.append(f"padding={self.padding}")
+        if self.rate is not None:
+            fields.append(f"rate={self.rate}")
+        fields += [f"{name}={_dims(array.shape)}" for name, array in self.params]
+        return f"{self.kind}({','.join(fields)})"
+
+
+def describe(input_shape, layers) -> str:
+    """The description ctnn::network_description<Network> gives for the same network."""
+    return ";".join([f"ctnn/1;input={_dims(input_shape)}"] + [layer.describe() for layer in layers])
+
+
+def fingerprint(description: str) -> int:
+    return fnv1a_64(description.encode("ascii"))
+
+
+def layer_names(layers):
+    """Keras-style names: dense, dense_1, ..., per kind."""
+    seen, names = {}, []
+    for layer in layers:
+        count = seen.get(layer.kind, 0)
+        names.append(layer.kind if count == 0 else f"{layer.kind}_{count}")
+        seen[layer.kind] = count + 1
+    return names
+
+
+# ---- Converting a PyTorch model ----
+
+_ACTIVATIONS = {"ReLU": "relu", "Sigmoid": "sigmoid", "Tanh": "tanh", "Softmax": "softmax",
+                "LeakyReLU": "leaky_relu", "ELU": "elu"}
+_CTNN_DEFAULT_ALPHA = {"leaky_relu": 0.3, "elu": 1.0}
+
+
+def _pair(v):
+    return (int(v[0]), int(v[1])) if isinstance(v, (tuple, list)) else (int(v), int(v))
+
+
+def _float_literal(x: float) -> str:
+    text = repr(float(x))
+    return text + ("f" if ("." in text or "e" in text) else ".0f")
+
+
+def _activation(module, shape, where):
+    """(ctnn name, run-time statement or None) for an activation module."""
+    name = _ACTIVATIONS[type(module).__name__]
+    if name == "softmax":
+        # ctnn's softmax works on the last axis: features, or channels (channels last).
+        ok = (None, 1, -1) if len(shape) == 1 else (None, 1, -3)
+        if module.dim not in ok:
+            raise ExportError(f"{where}: Softmax(dim={module.dim}) on a sample of shape {shape}: ctnn's softmax "
+                              "works on the features (or channels) only")
+    statement = None
+    if name in _CTNN_DEFAULT_ALPHA:
+        alpha = float(module.negative_slope if name == "leaky_relu" else module.alpha)
+        if alpha != _CTNN_DEFAULT_ALPHA[name]:
+            statement = f"model.layer<{{layer}}>().activation.alpha = {_float_literal(alpha)};"
+    return name, statement
+
+
+def convert(model, input_shape):
+    """(ctnn input shape, [Layer]) for a PyTorch nn.Sequential and a per-sample input shape."""
+    import torch.nn as nn
+
+    if not isinstance(model, nn.Sequential):
+        raise ExportError(f"expected a torch.nn.Sequential, got {type(model).__name__}")
+    torch_shape = tuple(int(d) for d in input_shape)
+    if len(torch_shape) == 3:
+        shape = (torch_shape[1], torch_shape[2], torch_shape[0])  # (C, H, W) -> (H, W, C)
+    elif len(torch_shape) == 1:
+        shape = torch_shape
+    else:
+        raise ExportError(f"input shape {torch_shape}: expected (features,) or (channels, height, width)")
+    ctnn_input = shape
+    layers = []
+    chw = None  # (C, H, W) when the current vector is a flattened image in PyTorch's order
+    modules = list(model.children())
+    for index, module in enumerate(modules):
+        where = f"module {index} ({type(module).__name__})"
+        name = type(module).__name__
+        if name == "Identity":
+            continue
+        if name in _ACTIVATIONS:
+            activation, statement = _activation(module, shape, where)
+            previous = layers[-1] if layers else None
+            if previous is not None and previous.kind in ("dense", "conv2d") and not previous.folded \
+                    and previous.activation == "linear" and _directly_follows(modules, index):
+                previous.activation, previous.folded = activation, True
+                if statement:
+                    previous.runtime.append(statement)
+            else:
+                layer = Layer(activation, shape, shape, lambda a, n=activation: f"ctnn::{n}")
+                layer.activation = activation
+                if statement:
+                    layer.runtime.append(statement)
+                layers.append(layer)
+            continue
+        if name == "Linear":
+            if len(shape) != 1:
+                raise ExportError(f"{where}: a Linear needs a flat input but receives {shape}; add nn.Flatten()")
+            if module.in_features != shape[0]:
+                raise ExportError(f"{where}: in_features {module.in_features}, but the input has {shape[0]}")
+            w = module.weight.detach().cpu().double().numpy()  # (out, in)
+            if chw is not None:
+                c, h, wd = chw
+                w = w.reshape(w.shape[0], c, h, wd).transpose(0, 2, 3, 1).reshape(w.shape[0], h * wd * c)
+                chw = None
+            units = module.out_features
+            has_bias = module.bias is not None
+            layer = Layer("dense", shape, (units,),
+                          lambda a, u=units, b=has_bias: "ctnn::dense<" + ", ".join(
+                              [str(u)] + ([f"ctnn::{a}"] if a != "linear" else []) +
+                              ([] if b else ["ctnn::use_bias<false>"])) + ">")
+            layer.activation = "linear"
+            layer.params.append(("kernel", w.T.astype("float32")))
+            if has_bias:
+                layer.params.append(("bias", module.bias.detach().cpu().double().numpy().astype("float32")))
+            layers.append(layer)
+            shape = (units,)
+            continue
+        if name == "Conv2d":
+            if len(shape) != 3:
+                raise ExportError(f"{where}: a Conv2d needs an image input (C, H, W) but receives {shape}")
+            h, wd, c = shape
+            if module.in_channels != c:
+                raise ExportError(f"{where}: in_channels {module.in_channels}, but the input has {c} channels")
+            if module.groups != 1 or _pair(module.dilation) != (1, 1) or module.padding_mode != "zeros":
+                raise ExportError(f"{where}: only groups=1, dilation=1, padding_mode='zeros' have a ctnn equivalent")
+            kh, kw = _pair(module.kernel_size)
+            sh, sw = _pair(module.stride)
+            padding, (oh, ow) = _conv_padding(module.padding, (h, wd), (kh, kw), (sh, sw), where)
+            filters = module.out_channels
+            has_bias = module.bias is not None
+            w = module.weight.detach().cpu().double().numpy()  # (out, in, kh, kw)
+
+            def spell(a, f=filters, k=(kh, kw), s=(sh, sw), p=padding, b=has_bias):
+                options = [str(f), f"ctnn::kernel<{k[0]}, {k[1]}>"]
+                if a != "linear":
+                    options.append(f"ctnn::{a}")
+                if s != (1, 1):
+                    options.append(f"ctnn::strides<{s[0]}, {s[1]}>")
+                if p == "same":
+                    options.append("ctnn::padding::same")
+                if not b:
+                    options.append("ctnn::use_bias<false>")
+                return "ctnn::conv2d<" + ", ".join(options) + ">"
+
+            layer = Layer("conv2d", shape, (oh, ow, filters), spell)
+            layer.activation = "linear"
+            layer.window, layer.strides, layer.padding = (kh, kw), (sh, sw), padding
+            layer.params.append(("kernel", w.transpose(2, 3, 1, 0).astype("float32")))
+            if has_bias:
+                layer.params.append(("bias", module.bias.detach().cpu().double().numpy().astype("float32")))
+            layers.append(layer)
+            shape = (oh, ow, filters)
+            continue
+        if name in ("MaxPool2d", "AvgPool2d"):
+            if len(shape) != 3:
+                raise ExportError(f"{where}: pooling needs an image input but receives {shape}")
+            h, wd, c = shape
+            kh, kw = _pair(module.kernel_size)
+            sh, sw = _pair(module.stride if module.stride is not None else module.kernel_size)
+            if _pair(module.padding) != (0, 0):
+                raise ExportError(f"{where}: padding={module.padding}: ctnn pools without padding (or with Keras' "
+                                  "'same', which PyTorch cannot express)")
+            if name == "MaxPool2d" and _pair(module.dilation) != (1, 1):
+                raise ExportError(f"{where}: dilation={module.dilation} has no ctnn equivalent")
+            if name == "AvgPool2d" and module.divisor_override is not None:
+                raise ExportError(f"{where}: divisor_override has no ctnn equivalent")
+            oh, ow = (h - kh) // sh + 1, (wd - kw) // sw + 1
+            if module.ceil_mode and ((h - kh + sh - 1) // sh + 1, (wd - kw + sw - 1) // sw + 1) != (oh, ow):
+                raise ExportError(f"{where}: ceil_mode=True adds a partial window here; ctnn has no equivalent")
+            kind = "max_pooling2d" if name == "MaxPool2d" else "average_pooling2d"
+            spelling = "ctnn::max_pool2d" if name == "MaxPool2d" else "ctnn::average_pool2d"
+            options = [f"ctnn::pool<{kh}, {kw}>"] + ([f"ctnn::strides<{sh}, {sw}>"] if (sh, sw) != (kh, kw) else [])
+            layer = Layer(kind, shape, (oh, ow, c), lambda a, s=spelling, o=options: f"{s}<{', '.join(o)}>")
+            layer.window, layer.strides, layer.padding = (kh, kw), (sh, sw), "valid"
+            layers.append(layer)
+            shape = (oh, ow, c)
+            continue
+        if name == "Flatten":
+            if module.start_dim != 1 or module.end_dim != -1:
+                raise ExportError(f"{where}: only Flatten(start_dim=1, end_dim=-1) has a ctnn equivalent")
+            size = 1
+            for d in shape:
+                size *= d
+            if len(shape) == 3:
+                chw = (shape[2], shape[0], shape[1])
+            layers.append(Layer("flatten", shape, (size,), lambda a: "ctnn::flatten"))
+            shape = (size,)
+            continue
+        if name == "Dropout":
+            p = float(module.p)
+            layer = Layer("dropout", shape, shape, lambda a, p=p: f"ctnn::dropout<ctnn::dropout_rate{{{p!r}}}>")
+            layer.rate = int(p * 1e6 + 0.5)
+            layers.append(layer)
+            continue
+        raise ExportError(f"{where}: not supported (supported: Linear, Conv2d, MaxPool2d, AvgPool2d, Flatten, "
+                          "Dropout, ReLU, Sigmoid, Tanh, Softmax, LeakyReLU, ELU, Identity)")
+    if chw is not None:
+        raise ExportError("the model ends with a flattened image: PyTorch orders it (C, H, W), ctnn (H, W, C); "
+                          "end with a Linear, or drop the final Flatten")
+    if not layers:
+        raise ExportError("the model has no layers")
+    return ctnn_input, layers
+
+
+def _directly_follows(modules, index):
+    """True when module index-1, skipping Identity, is what index follows."""
+    j = index - 1
+    while j >= 0 and type(modules[j]).__name__ == "Identity":
+        j -= 1
+    return j >= 0 and type(modules[j]).__name__ in ("Linear", "Conv2d")
+
+
+def _conv_padding(padding, size, kernel, stride, where):
+    """('valid' | 'same', output size) for PyTorch's padding, if ctnn (Keras) has an equivalent."""
+    h, w = size
+    if isinstance(padding, str):
+        if padding == "valid":
+            return "valid", tuple((n - k) // s + 1 for n, k, s in zip(size, kernel, stride))
+        if padding == "same":
+            # PyTorch allows it for stride 1 only; it pads total k - 1, the extra one at the end,
+            # as Keras does.
+            return "same", (h, w)
+        raise ExportError(f"{where}: padding={padding!r}")
+    p = _pair(padding)
+    torch_out = tuple((n + 2 * q - k) // s + 1 for n, q, k, s in zip(size, p, kernel, stride))
+    if p == (0, 0):
+        return "valid", torch_out
+    same_out = tuple((n + s - 1) // s for n, s in zip(size, stride))
+    before = tuple(max((o - 1) * s + k - n, 0) // 2 for o, s, k, n in zip(same_out, stride, kernel, size))
+    if torch_out == same_out and p == before:
+        return "same", same_out  # the same windows over the same zeros
+    raise ExportError(f"{where}: padding={padding} with kernel {kernel} and stride {stride} on {size} has no "
+                      "ctnn equivalent (ctnn has 'valid', and 'same' as Keras pads)")
+
+
+def cpp_type(input_shape, layers, name="network"):
+    """The C++ alias of the ctnn network (and the run-time statements it needs, as comments)."""
+    entries = [f"ctnn::input<{', '.join(str(d) for d in input_shape)}>"] + \
+              [layer.cpp(layer.activation) for layer in layers]
+    indent = " " * len(f"using {name} = ctnn::sequential<")
+    text = f"using {name} = ctnn::sequential<" + (",\n" + indent).join(entries) + ">;\n"
+    runtime = [s.format(layer=i) for i, layer in enumerate(layers) for s in layer.runtime]
+    if runtime:
+        text += ("// Run-time hyperparameters (not part of the type; the test vector fails without them):\n" +
+                 "".join(f"//   {s}\n" for s in runtime))
+    return text
+
+
+# ---- The weight file (docs/format.md) ----
+
+def _tensor_record(name, array, dtype=DTYPE_FLOAT32):
+    import numpy as np
+    values = np.ascontiguousarray(array, dtype="<f4" if dtype == DTYPE_FLOAT32 else "<f8")
+    encoded = name.encode("utf-8")
+    payload = struct.pack("<H", len(encoded)) + encoded + struct.pack("<BB", dtype, values.ndim)
+    payload += b"".join(struct.pack("<Q", d) for d in values.shape) + values.tobytes()
+    return b"TNSR" + struct.pack("<Q", len(payload)) + payload
+
+
+def write_weights(path, description, tensors, test=None, optimizer=None):
+    """Writes a weight file. tensors: [(name, array)] in ctnn layouts (float32); test: (inputs,
+    outputs, rtol, atol) in ctnn layouts (N, ...); optimizer: (name, iterations, [(name, array)])."""
+    desc = description.encode("ascii")
+    body = bytearray()
+    for name, array in tensors:
+        body += _tensor_record(name, array)
+    if optimizer is not None:
+        name, iterations, slots = optimizer
+        encoded = name.encode("ascii")
+        slot_count = len({n.split("/")[1] for n, _ in slots})
+        payload = struct.pack("<H", len(encoded)) + encoded + struct.pack("<IQ", slot_count, iterations)
+        body += b"OPTM" + struct.pack("<Q", len(payload)) + payload
+        for n, array in slots:
+            body += _tensor_record(n, array)
+    if test is not None:
+        inputs, outputs, rtol, atol = test
+        body += b"TVEC" + struct.pack("<Q", 24) + struct.pack("<Qdd", inputs.shape[0], rtol, atol)
+        body += _tensor_record("test_vector/input", inputs) + _tensor_record("test_vector/output", outputs)
+    size = 36 + len(desc) + len(body) + 4
+    data = MAGIC + struct.pack("<IIQQI", FORMAT_VERSION, 0, size, fingerprint(description), len(desc)) + desc + body
+    data += struct.pack("<I", zlib.crc32(data) & 0xFFFFFFFF)
+    with open(path, "wb") as f:
+        f.write(data)
+    return size
+
+
+def read_weights(path):
+    """Reads a weight file written by ctnn::save or write_weights, checking magic, version,
+    size and checksum. Returns a dict: description, fingerprint, tensors {name: array},
+    optimizer (name, slots, iterations) or None, test (count, rtol, atol) or None, random
+    (generator name, state words) or None."""
+    import numpy as np
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:8] != MAGIC:
+        raise ExportError(f"{path}: not a ctnn weight file (magic {data[:8]!r})")
+    version, flags, size, fp, dlen = struct.unpack_from("<IIQQI", data, 8)
+    if version != FORMAT_VERSION or flags != 0:
+        raise ExportError(f"{path}: format version {version}, flags {flags}; this reader knows version 1")
+    if size != len(data):
+        raise ExportError(f"{path}: the header says {size} bytes, the file has {len(data)}")
+    if struct.unpack_from("<I", data, size - 4)[0] != zlib.crc32(data[:-4]) & 0xFFFFFFFF:
+        raise ExportError(f"{path}: bad checksum")
+    description = data[36:36 + dlen].decode("ascii")
+    if fingerprint(description) != fp:
+        raise ExportError(f"{path}: the fingerprint does not match the description")
+    out = {"description": description, "fingerprint": fp, "tensors": {}, "optimizer": None, "test": None,
+           "random": None}
+    at = 36 + dlen
+    while at < size - 4:
+        tag, length = data[at:at + 4], struct.unpack_from("<Q", data, at + 4)[0]
+        payload = data[at + 12:at + 12 + length]
+        at += 12 + length
+        if tag == b"TNSR":
+            nlen = struct.unpack_from("<H", payload, 0)[0]
+            name = payload[2:2 + nlen].decode("utf-8")
+            dtype, rank = struct.unpack_from("<BB", payload, 2 + nlen)
+            dims = struct.unpack_from(f"<{rank}Q", payload, 4 + nlen)
+            raw = payload[4 + nlen + 8 * rank:]
+            np_dtype = {DTYPE_FLOAT32: "<f4", DTYPE_FLOAT64: "<f8"}.get(dtype)
+            if np_dtype is None:
+                raise ExportError(f"{path}: tensor {name}: dtype {_DTYPE_NAMES.get(dtype, dtype)}")
+            out["tensors"][name] = np.frombuffer(raw, dtype=np_dtype).reshape(dims)
+        elif tag == b"OPTM":
+            nlen = struct.unpack_from("<H", payload, 0)[0]
+            slots, iterations = struct.unpack_from("<IQ", payload, 2 + nlen)
+            out["optimizer"] = (payload[2:2 + nlen].decode("ascii"), slots, iterations)
+        elif tag == b"TVEC":
+            out["test"] = struct.unpack_from("<Qdd", payload, 0)
+        elif tag == b"RAND":
+            nlen = struct.unpack_from("<H", payload, 0)[0]
+            count = struct.unpack_from("<I", payload, 2 + nlen)[0]
+            out["random"] = (payload[2:2 + nlen].decode("ascii"), struct.unpack_from(f"<{count}Q", payload, 6 + nlen))
+        else:
+            raise ExportError(f"{path}: unknown record {tag!r}")
+    return out
+
+
+# ---- Export ----
+
+class Export:
+    def __init__(self, input_shape, layers):
+        self.input_shape, self.layers = input_shape, layers
+        self.description = describe(input_shape, layers)
+        self.fingerprint = fingerprint(self.description)
+        self.names = layer_names(layers)
+
+    def tensors(self):
+        return [(f"{n}/{p}", a) for n, layer in zip(self.names, self.layers) for p, a in layer.params]
+
+    def snippet(self, name="network"):
+        return (f"// ctnn network fingerprint 0x{self.fingerprint:016X}\n" + cpp_type(self.input_shape, self.layers, name))
+
+
+def to_ctnn_layout(array, rank_per_sample):
+    """(N, C, H, W) -> (N, H, W, C); (N, F) unchanged."""
+    return array.transpose(0, 2, 3, 1) if rank_per_sample == 3 else array
+
+
+def export(model, input_shape, path=None, test_input=None, test_samples=4, rtol=1e-4, atol=1e-6, seed=0):
+    """Converts model (an nn.Sequential) for samples of input_shape (PyTorch's order) and, with
+    path, writes the weight file with a test vector: test_input (N, *input_shape) or
+    test_samples random inputs, and the model's outputs for them computed in float64."""
+    import numpy as np
+    import torch
+
+    ctnn_input, layers = convert(model, input_shape)
+    result = Export(ctnn_input, layers)
+    if path is not None:
+        test = None
+        if test_input is not None or test_samples > 0:
+            if test_input is None:
+                generator = torch.Generator().manual_seed(seed)
+                test_input = torch.rand((test_samples,) + tuple(input_shape), generator=generator)
+            x = torch.as_tensor(test_input).float()
+            reference = copy.deepcopy(model).double().eval()
+            with torch.no_grad():
+                y = reference(x.double())
+            rank = len(input_shape)
+            out_rank = len(layers[-1].out_shape)
+            inputs = to_ctnn_layout(x.numpy(), rank).astype(np.float32)
+            outputs = to_ctnn_layout(y.numpy(), out_rank).astype(np.float32)
+            test = (inputs, outputs, rtol, atol)
+        write_weights(path, result.description, result.tensors(), test=test)
+    return result
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("model", help="a whole pickled nn.Sequential (torch.save(model, path))")
+    parser.add_argument("output", help="the ctnn weight file to write")
+    parser.add_argument("--input-shape", required=True,
+                        help="one sample's shape as PyTorch sees it: C,H,W or F (e.g. 1,28,28 or 784)")
+    parser.add_argument("--test-samples", type=int, default=4, help="random samples in the test vector (0: none)")
+    parser.add_argument("--rtol", type=float, default=1e-4)
+    parser.add_argument("--atol", type=float, default=1e-6)
+    parser.add_argument("--name", default="network", help="the C++ alias to print")
+    args = parser.parse_args(argv)
+    import torch
+    try:  # a whole pickled module: PyTorch 2.6 and later load weights only unless told otherwise
+        model = torch.load(args.model, map_location="cpu", weights_only=False)
+    except TypeError:  # PyTorch before 1.13 has no weights_only
+        model = torch.load(args.model, map_location="cpu")
+    shape = tuple(int(d) for d in args.input_shape.split(","))
+    try:
+        result = export(model, shape, args.output, test_samples=args.test_samples, rtol=args.rtol, atol=args.atol)
+    except ExportError as e:
+        print(f"export_pytorch: {e}", file=sys.stderr)
+        return 1
+    print(result.snippet(args.name), end="")
+    print(f"// Weights: {args.output} (ctnn::load(model, \"{args.output}\"))")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
