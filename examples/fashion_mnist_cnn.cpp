@@ -23,7 +23,8 @@ int main(int argc, char** argv) try {
   ctnn::model<cnn, ctnn::loss::categorical_crossentropy, ctnn::optim::rmsprop> model{
       {.learning_rate = 1e-3f}, {}, {.seed = args.seed}};
   model.summary();
-  model.fit(data.x_train, data.y_train, {.epochs = args.epochs, .batch_size = 64});
+  const auto history = model.fit(data.x_train, data.y_train, {.epochs = args.epochs, .batch_size = 64});
+  write_history(history, argv[0], "fashion_mnist_cnn");
   auto [loss, accuracy] = model.evaluate(data.x_test, data.y_test);
   std::printf("test_loss=%.4f\n", loss);
   std::printf("test_accuracy=%.4f\n", accuracy);

@@ -1,4 +1,4 @@
-// expect: error: static assertion failed: ctnn::sequential: the layer at Position has 0 units
+// expect: error: static.assert.*failed.*ctnn::sequential: the layer at Position has 0 units
 // Twin: dense_zero_units.pass.cpp, identical but for the mistake.
 #include <ctnn/ctnn.hpp>
 

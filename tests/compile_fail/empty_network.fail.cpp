@@ -1,4 +1,4 @@
-// expect: error: static assertion failed: ctnn::sequential<> is empty
+// expect: error: static.assert.*failed.*ctnn::sequential<> is empty
 // Twin: empty_network.pass.cpp, identical but for the mistake.
 #include <ctnn/ctnn.hpp>
 

@@ -1,7 +1,14 @@
-# Builds TARGET in BUILD_DIR, requires the build to fail, and requires the first compiler
+# Builds TARGET in BUILD_DIR (or, given COMPILER, checks SOURCE's syntax with that compiler and
+# the include directory INCLUDE), requires the build to fail, and requires the first compiler
 # error line to match EXPECTED: one mistake must give one ctnn sentence, and nothing more.
-execute_process(COMMAND ${CMAKE_COMMAND} --build ${BUILD_DIR} --target ${TARGET}
-                RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(DEFINED COMPILER)
+  set(TARGET ${SOURCE})
+  execute_process(COMMAND ${COMPILER} -std=c++20 -fsyntax-only -DXTENSOR_USE_XSIMD -I${INCLUDE} ${SOURCE}
+                  RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE err)
+else()
+  execute_process(COMMAND ${CMAKE_COMMAND} --build ${BUILD_DIR} --target ${TARGET}
+                  RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE err)
+endif()
 set(log "${out}${err}")
 if(result EQUAL 0)
   message(FATAL_ERROR "${TARGET} compiled, but it must not:\n${log}")

@@ -1,4 +1,4 @@
-// expect: error: static assertion failed: ctnn::sequential: the layer at Position .gaussian_noise. has a negative or non-finite standard deviation
+// expect: error: static.assert.*failed.*ctnn::sequential: the layer at Position .gaussian_noise. has a negative or non-finite standard deviation
 // Twin: gaussian_noise_negative_stddev.pass.cpp, identical but for the mistake.
 #include <ctnn/ctnn.hpp>
 

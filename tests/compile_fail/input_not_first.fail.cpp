@@ -1,4 +1,4 @@
-// expect: error: static assertion failed: ctnn::sequential: the first entry must be ctnn::input
+// expect: error: static.assert.*failed.*ctnn::sequential: the first entry must be ctnn::input
 // Twin: input_not_first.pass.cpp, identical but for the mistake.
 #include <ctnn/ctnn.hpp>
 

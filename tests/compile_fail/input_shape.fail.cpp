@@ -1,4 +1,4 @@
-// expect: error: static assertion failed: ctnn::model: the input samples' shape GivenInputShape differs
+// expect: error: static.assert.*failed.*ctnn::model: the input samples' shape GivenInputShape differs
 // Twin: input_shape.pass.cpp, identical but for the mistake.
 #include <ctnn/ctnn.hpp>
 

@@ -1,4 +1,4 @@
-// expect: error: static assertion failed: ctnn::model: the labels' shape GivenLabelShape differs from LabelShape
+// expect: error: static.assert.*failed.*ctnn::model: the labels' shape GivenLabelShape differs from LabelShape
 // Twin: label_width.pass.cpp, identical but for the mistake.
 #include <ctnn/ctnn.hpp>
 

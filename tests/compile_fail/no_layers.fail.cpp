@@ -1,4 +1,4 @@
-// expect: error: static assertion failed: ctnn::sequential: the network has an input but no layer
+// expect: error: static.assert.*failed.*ctnn::sequential: the network has an input but no layer
 // Twin: no_layers.pass.cpp, identical but for the mistake.
 #include <ctnn/ctnn.hpp>
 

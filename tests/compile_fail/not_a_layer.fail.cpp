@@ -1,4 +1,4 @@
-// expect: error: static assertion failed: ctnn::sequential: the entry at Position is not a layer
+// expect: error: static.assert.*failed.*ctnn::sequential: the entry at Position is not a layer
 // Twin: not_a_layer.pass.cpp, identical but for the mistake.
 #include <ctnn/ctnn.hpp>
 

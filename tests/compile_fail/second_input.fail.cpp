@@ -1,4 +1,4 @@
-// expect: error: static assertion failed: ctnn::sequential: ctnn::input may only be the first entry
+// expect: error: static.assert.*failed.*ctnn::sequential: ctnn::input may only be the first entry
 // Twin: second_input.pass.cpp, identical but for the mistake.
 #include <ctnn/ctnn.hpp>
 

@@ -1,4 +1,4 @@
-// expect: error: static assertion failed: ctnn::input<Dims...> has a dimension of size 0
+// expect: error: static.assert.*failed.*ctnn::input<Dims...> has a dimension of size 0
 // Twin: zero_dimension.pass.cpp, identical but for the mistake.
 #include <ctnn/ctnn.hpp>
 

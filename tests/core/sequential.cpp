@@ -33,4 +33,14 @@ TEST_CASE("sequential: summary() prints a Keras-style table", "[sequential]") {
   CHECK_THAT(s, Catch::Contains("dense (dense)               (None, 512)               401920"));
   CHECK_THAT(s, Catch::Contains("dense_1 (dense)             (None, 10)                5130"));
   CHECK_THAT(s, Catch::Contains("Total params: 407,050"));
+  CHECK_THAT(s, Catch::Contains("Non-trainable params: 0"));
+}
+
+TEST_CASE("sequential: summary() widens its columns for long layer names", "[sequential]") {
+  using net = ctnn::sequential<ctnn::input<4, 4, 2>, ctnn::global_average_pool2d, ctnn::dense<3>>;
+  std::ostringstream os;
+  net::summary(os);
+  const std::string s = os.str();
+  CHECK_THAT(s, Catch::Contains("\n global_average_pooling2d (global_average_pooling2d)  (None, 2)                 0\n"));
+  CHECK_THAT(s, Catch::Contains("\n dense (dense)                                        (None, 3)                 9\n"));
 }

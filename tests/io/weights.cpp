@@ -294,13 +294,12 @@ TEST_CASE("resume: fit 2 epochs == fit 1, save, load into a fresh model, fit 1 m
     first.fit(x, y, one);
     const auto checkpoint = ctnn::save_to_memory(first);
 
-    toy_model resumed(adam);
-    // The model's random generator (shuffling, dropout masks) is not in the file yet (it needs
-    // an accessor on ctnn::model); a fresh model of the same seed that has run one epoch has
-    // drawn the same numbers, which stands in for it here.
-    resumed.fit(x, y, one);
+    // A fresh model of another seed: weights, optimizer state, iteration count and the random
+    // generator (shuffling, dropout masks) all come from the file.
+    toy_model resumed(adam, {}, {.seed = 1234});
     ctnn::load_from_memory(resumed, checkpoint);
     CHECK(resumed.iterations() == first.iterations());
+    CHECK(resumed.rng_state() == first.rng_state());
     resumed.fit(x, y, one);
     CHECK(snapshot<toy_model>(resumed) == snapshot<toy_model>(straight));
   };
@@ -478,7 +477,7 @@ TEST_CASE("load: wrong dtype, missing and unexpected tensors, NaN weights", "[io
 
 TEST_CASE("load: a random generator record is read and checked", "[io][resume]") {
   toy_model source, m({}, {}, {.seed = 9});
-  auto with_random = [&](std::string_view algorithm, std::uint32_t words, std::uint32_t written) {
+  auto with_random = [&](std::string_view algorithm, std::uint32_t words, std::uint32_t written, bool zeros = false) {
     auto b = file_builder::for_network<toy>();
     add_parameters(b, source);
     ctnn::detail::byte_writer optimizer;
@@ -495,16 +494,19 @@ TEST_CASE("load: a random generator record is read and checked", "[io][resume]")
     random.u16(static_cast<std::uint16_t>(algorithm.size()));
     random.text(algorithm);
     random.u32(words);
-    for (std::uint32_t i = 0; i < written; ++i) random.u64(i + 1);
+    for (std::uint32_t i = 0; i < written; ++i) random.u64(zeros ? 0 : i + 1);
     b.record("RAND", random.view());
     return b.build();
   };
   // Restored where ctnn::model exposes its generator (rng_state / set_rng_state), else ignored.
   CHECK_NOTHROW(ctnn::load_from_memory(m, with_random("xoshiro256**", 4, 4)));
+  CHECK(m.rng_state() == std::array<std::uint64_t, 4>{1, 2, 3, 4});
   toy_model fresh({}, {}, {.seed = 9});
   refused(fresh, with_random("mt19937", 4, 4), reason::unsupported_version,
           {"random generator state: expected xoshiro256** (4 words), found mt19937 (4 words)"});
   refused(fresh, with_random("xoshiro256**", 1000, 4), reason::corrupt, {"word count: expected at most 4, found 1000"});
+  refused(fresh, with_random("xoshiro256**", 4, 4, true), reason::corrupt,
+          {"random generator state: expected a state other than all zeros, found all zeros"});
 }
 
 TEST_CASE("load: a test vector is checked, and a model that does not reproduce it is refused", "[io][test_vector]") {

@@ -466,4 +466,10 @@ TEST_CASE("batch_normalization: summary lists the layers", "[batch_normalization
   CHECK(s.find("batch_normalization (batch_normalization)") != std::string::npos);
   CHECK(s.find("gaussian_noise (gaussian_noise)") != std::string::npos);
   CHECK(s.find("Trainable params: 21") != std::string::npos);
+  // Keras counts the moving mean and variance as non-trainable parameters: 4 x 3 in the row.
+  STATIC_REQUIRE(net::non_trainable_parameter_count == 6);
+  STATIC_REQUIRE(net::total_parameter_count == 27);
+  CHECK(s.find("(None, 3)                 12\n") != std::string::npos);
+  CHECK(s.find("Non-trainable params: 6\n") != std::string::npos);
+  CHECK(s.find("Total params: 27\n") != std::string::npos);
 }

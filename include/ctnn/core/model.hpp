@@ -7,6 +7,7 @@
 // reused after that. predict_one() uses a workspace of Network::inference_workspace_size floats
 // allocated with the model, so inference on one sample never touches the heap.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstddef>
@@ -93,7 +94,8 @@ class model {
   template <std::size_t... XD, std::size_t... YD, class... Extras>
   history fit(const samples<XD...>& x, const samples<YD...>& y, const fit_options& options = {},
               Extras&&... extras) {
-    check_data<shape<XD...>, shape<YD...>>();
+    // Shapes are checked once, by the dataset overload (a second check would make clang repeat
+    // the error).
     validate_call("fit", x.size(), y.size(), options.batch_size);
     validate_labels(y);  // all of them before any update: a bad label changes nothing
     memory_dataset data(x, y);
@@ -183,8 +185,7 @@ class model {
 
   template <std::size_t... XD, std::size_t... YD>
   evaluation evaluate(const samples<XD...>& x, const samples<YD...>& y, const evaluate_options& options = {}) {
-    check_data<shape<XD...>, shape<YD...>>();
-    validate_call("evaluate", x.size(), y.size(), options.batch_size);
+    validate_call("evaluate", x.size(), y.size(), options.batch_size);  // shapes: checked by the dataset overload
     memory_dataset data(x, y);
     return evaluate(data, options);
   }
@@ -265,6 +266,7 @@ class model {
 
   // Layer I's bound layer object (its run-time hyperparameters and state).
   template <std::size_t I> auto& layer() noexcept { return std::get<I>(layers_); }
+  template <std::size_t I> const auto& layer() const noexcept { return std::get<I>(layers_); }
   // Layer I's parameter tensor P ("kernel" = 0, "bias" = 1 for dense), flat.
   template <std::size_t I, std::size_t P = 0>
   std::span<float> parameter() noexcept {
@@ -289,6 +291,10 @@ class model {
   std::span<const float> optimizer_state() const noexcept { return {state_.data(), state_.size()}; }
   std::uint64_t iterations() const noexcept { return step_; }
   void set_iterations(std::uint64_t step) noexcept { step_ = step; }
+  // The random generator behind shuffling and stochastic layers (dropout, noise): saved with
+  // the weights (ctnn::save), it makes a resumed fit draw what the uninterrupted one would have.
+  std::array<std::uint64_t, 4> rng_state() const noexcept { return rng_.state(); }
+  void set_rng_state(const std::array<std::uint64_t, 4>& state) { rng_.set_state(state); }
 
  private:
   template <class Tuple> struct last_of { using type = void; };
@@ -303,7 +309,7 @@ class model {
 
   template <class GivenInput, class GivenLabels>
   static constexpr void check_data() {
-    (void)detail::check_data<Network::valid, input_shape, GivenInput, label_shape, GivenLabels>{};
+    static_assert(sizeof(detail::check_data<Network::valid, input_shape, GivenInput, label_shape, GivenLabels>) > 0);
   }
 
   static void validate_call(const char* what, std::size_t xs, std::size_t ys, std::size_t batch) {

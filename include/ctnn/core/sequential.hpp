@@ -9,9 +9,11 @@
 #include <iostream>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "../activations/activation.hpp"
 #include "../detail/activation_layer.hpp"
@@ -32,7 +34,7 @@ struct bind<S, In, true> { using type = activation_layer<S, In>; };
 template <class S, class In>
 using bind_t = typename bind<S, In>::type;
 
-struct link_failed { static constexpr bool ok = false; };
+struct link_failed {};
 
 template <std::size_t Position, class Entry, class InputShape>
 struct check_entry {
@@ -41,9 +43,16 @@ struct check_entry {
                 "ctnn::sequential: ctnn::input may only be the first entry, but the entry at Position is another input");
   static_assert(is_input<Entry>::value || is_layer,
                 "ctnn::sequential: the entry at Position is not a layer (a layer spec such as ctnn::dense<Units>, or an activation such as ctnn::relu)");
-  static constexpr bool ok =
-      std::conditional_t<is_layer, check_link<Position, Entry, InputShape>, link_failed>::ok;
+  static_assert(sizeof(std::conditional_t<is_layer, check_link<Position, Entry, InputShape>, link_failed>) > 0);
 };
+
+// Whether an entry links: computed from the spec's verdict itself, never read from check_entry
+// or check_link. clang marks a class whose static_assert failed invalid, and reading a member
+// of it would add a cascade of errors after the one sentence; the checks are instantiated on
+// their own, for that sentence.
+template <class Entry, class InputShape>
+inline constexpr bool entry_links =
+    (layer_spec<Entry> || activation<Entry>) && validate_link<Entry, InputShape>() == link_error::none;
 
 template <class... Ts> struct type_list {};
 
@@ -71,14 +80,28 @@ struct chain_next<false, Position, In, S, Rest...> {
 };
 
 template <std::size_t Position, class In, class S, class... Rest>
-struct chain<Position, In, S, Rest...>
-    : chain_next<check_entry<Position, S, In>::ok, Position, In, S, Rest...> {};
+struct chain<Position, In, S, Rest...> : chain_next<entry_links<S, In>, Position, In, S, Rest...> {
+  static_assert(sizeof(check_entry<Position, S, In>) > 0);  // its one sentence, if the entry does not link
+};
 
-// The network's head: input first, at least one layer. Each mistake is reported once.
+// The network's head: input first, at least one layer. check_head holds the sentences (each
+// mistake reported once); network_head the shapes and links, computed without reading
+// check_head (clang would add a cascade of errors after a failed static_assert's class).
 template <class... Entries>
-struct network_head {
+struct check_head {
   static_assert(sizeof...(Entries) > 0,
                 "ctnn::sequential<> is empty; a network is ctnn::sequential<ctnn::input<Dims...>, Layers...> with at least one layer");
+};
+template <class First, class... Layers>
+struct check_head<First, Layers...> {
+  static_assert(is_input<First>::value,
+                "ctnn::sequential: the first entry must be ctnn::input<Dims...> (the shape of one sample), but the entry at position 0 is not an input");
+  static_assert(!is_input<First>::value || sizeof...(Layers) > 0,
+                "ctnn::sequential: the network has an input but no layer; add at least one layer after ctnn::input");
+};
+
+template <class... Entries>
+struct network_head {
   using input_shape = shape<1>;
   using links = chain<0, shape<1>>;
   static constexpr bool valid = false;
@@ -86,10 +109,6 @@ struct network_head {
 template <class First, class... Layers>
 struct network_head<First, Layers...> {
   static constexpr bool starts_with_input = is_input<First>::value;
-  static_assert(starts_with_input,
-                "ctnn::sequential: the first entry must be ctnn::input<Dims...> (the shape of one sample), but the entry at position 0 is not an input");
-  static_assert(!starts_with_input || sizeof...(Layers) > 0,
-                "ctnn::sequential: the network has an input but no layer; add at least one layer after ctnn::input");
   template <class F, bool = starts_with_input> struct in { using type = shape<1>; };
   template <class F> struct in<F, true> { using type = typename F::shape_type; };
   using input_shape = typename in<First>::type;
@@ -104,6 +123,7 @@ template <class... Entries>
 struct sequential {
  private:
   using head = detail::network_head<Entries...>;
+  static_assert(sizeof(detail::check_head<Entries...>) > 0);  // its sentence, if the head is wrong
 
  public:
   // False when composing the network failed (the compiler has then printed why); the rest of
@@ -138,8 +158,19 @@ struct sequential {
     const auto storage = each([](auto t) { return detail::aligned_count(decltype(t)::type::parameter_storage); });
     return sum(storage);
   }();
-  // Trainable parameters, as Keras' summary counts them.
+  // Trainable parameters: the model's parameter arena, what the optimizer updates.
   static constexpr std::size_t parameter_count = sum(parameter_counts);
+  // Non-trainable values Keras counts as parameters (batch_normalization's moving mean and
+  // variance), kept as state in the layer objects; and the total Keras' summary prints. For a
+  // network without such state, parameter_count is Keras' total.
+  static constexpr std::array<std::size_t, layer_count> non_trainable_counts = each([](auto t) {
+    if constexpr (requires { decltype(t)::type::non_trainable_parameter_count; })
+      return std::size_t{decltype(t)::type::non_trainable_parameter_count};
+    else
+      return std::size_t{0};
+  });
+  static constexpr std::size_t non_trainable_parameter_count = sum(non_trainable_counts);
+  static constexpr std::size_t total_parameter_count = parameter_count + non_trainable_parameter_count;
   // Per-sample floats of the forward workspace (every layer's output, aligned).
   static constexpr std::array<std::size_t, layer_count> activation_offsets = [] {
     std::array<std::size_t, layer_count> o{};
@@ -167,16 +198,29 @@ struct sequential {
   // Floats of workspace that inference on one sample needs: fixed, allocated with the model.
   static constexpr std::size_t inference_workspace_size = activation_storage + workspace_storage;
 
-  // A Keras-style summary table.
+  // A Keras-style summary table: a layer's row counts its trainable parameters and its
+  // non-trainable state (batch_normalization's moving statistics), as Keras' does. Columns
+  // widen to fit long layer names and shapes.
   static void summary(std::ostream& os = std::cout) {
-    const std::string rule(65, '_'), thick(65, '=');
+    const auto rows = summary_rows(std::make_index_sequence<layer_count>{});
+    std::size_t name_width = 29, shape_width = 26;
+    for (const auto& r : rows) {
+      name_width = std::max(name_width, r[0].size() + 2);
+      shape_width = std::max(shape_width, r[1].size() + 2);
+    }
+    const std::size_t width = name_width + shape_width + 10;
+    const std::string rule(width, '_'), thick(width, '=');
+    auto line = [&](const std::string& a, const std::string& b, const std::string& c) {
+      os << a << std::string(name_width - a.size(), ' ') << b << std::string(shape_width - b.size(), ' ') << c << "\n";
+    };
     os << "Model: \"sequential\"\n" << rule << "\n";
-    line(os, " Layer (type)", "Output Shape", "Param #");
+    line(" Layer (type)", "Output Shape", "Param #");
     os << thick << "\n";
-    summary_rows(os, std::make_index_sequence<layer_count>{});
+    for (const auto& r : rows) line(r[0], r[1], r[2]);
     os << thick << "\n";
-    os << "Total params: " << grouped(parameter_count) << "\nTrainable params: "
-       << grouped(parameter_count) << "\nNon-trainable params: 0\n" << rule << "\n";
+    os << "Total params: " << grouped(total_parameter_count) << "\nTrainable params: "
+       << grouped(parameter_count) << "\nNon-trainable params: " << grouped(non_trainable_parameter_count)
+       << "\n" << rule << "\n";
   }
 
   // Runs the layers over n samples. outs[i] is layer i's output buffer (n x output_sizes[i]);
@@ -273,34 +317,27 @@ struct sequential {
     which = 1 - which;
   }
 
-  static void line(std::ostream& os, const std::string& a, const std::string& b, const std::string& c) {
-    char buf[128];
-    std::snprintf(buf, sizeof buf, "%-29s%-26s%s\n", a.c_str(), b.c_str(), c.c_str());
-    os << buf;
-  }
   static std::string grouped(std::size_t v) {
     std::string s = std::to_string(v);
     for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<std::size_t>(i), ",");
     return s;
   }
   template <std::size_t... I>
-  static void summary_rows(std::ostream& os, std::index_sequence<I...>) {
-    std::array<std::size_t, 64> seen{};  // how many layers of each kind so far, for Keras-style names
-    std::array<std::string_view, 64> kinds{};
-    std::size_t kind_count = 0;
+  static std::vector<std::array<std::string, 3>> summary_rows(std::index_sequence<I...>) {
+    std::vector<std::string_view> kinds;  // in order of first appearance
+    std::vector<std::size_t> seen;        // how many layers of each kind so far, for Keras-style names
     auto name_of = [&](std::string_view kind) {
-      std::size_t k = 0;
-      while (k < kind_count && kinds[k] != kind) ++k;
-      if (k == kind_count && kind_count < kinds.size()) kinds[kind_count++] = kind;
-      const std::size_t index = k < seen.size() ? seen[k]++ : 0;
+      const auto k = static_cast<std::size_t>(std::find(kinds.begin(), kinds.end(), kind) - kinds.begin());
+      if (k == kinds.size()) kinds.push_back(kind), seen.push_back(0);
+      const std::size_t index = seen[k]++;
       return std::string(kind) + (index ? "_" + std::to_string(index) : "");
     };
-    (line(os, " " + name_of(std::tuple_element_t<I, layer_types>::kind) + " (" +
-                  std::string(std::tuple_element_t<I, layer_types>::kind) + ")",
-          std::tuple_element_t<I, layer_types>::output_shape::to_string(),
-          std::to_string(parameter_counts[I])),
-     ...);
+    return {{" " + name_of(std::tuple_element_t<I, layer_types>::kind) + " (" +
+                 std::string(std::tuple_element_t<I, layer_types>::kind) + ")",
+             std::tuple_element_t<I, layer_types>::output_shape::to_string(),
+             std::to_string(parameter_counts[I] + non_trainable_counts[I])}...};
   }
+
 };
 
 namespace detail {

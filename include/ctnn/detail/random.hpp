@@ -2,7 +2,9 @@
 // ctnn's random numbers: xoshiro256** seeded through splitmix64, and distributions written out
 // here rather than taken from <random>, whose distributions differ between standard libraries.
 // A seed therefore reproduces a run bit for bit on every platform.
+#include <array>
 #include <cmath>
+#include <stdexcept>
 #include <cstdint>
 #include <numbers>
 
@@ -53,6 +55,14 @@ class rng {
       const double x = normal();
       if (std::abs(x) <= 2.0) return x;
     }
+  }
+
+  // The generator's whole state (for checkpoints that resume a run exactly). An all-zero state
+  // is xoshiro's one fixed point and is rejected.
+  std::array<std::uint64_t, 4> state() const noexcept { return {s_[0], s_[1], s_[2], s_[3]}; }
+  void set_state(const std::array<std::uint64_t, 4>& s) {
+    if ((s[0] | s[1] | s[2] | s[3]) == 0) throw std::invalid_argument("ctnn: a random generator state of all zeros");
+    for (std::size_t i = 0; i < 4; ++i) s_[i] = s[i];
   }
 
  private:

@@ -35,6 +35,7 @@
 #include "../initializers/glorot_uniform.hpp"
 #include "../initializers/zeros.hpp"
 #include "../kernels/activation.hpp"
+#include "../kernels/epilogue.hpp"
 #include "../kernels/matmul.hpp"
 #include "kernel.hpp"
 #include "options.hpp"
@@ -155,7 +156,8 @@ struct conv2d {
         bias_initializer_type{}(p.subspan(bias_offset, Filters), fan_in, fan_out, r);
     }
 
-    // y = f(columns . W + b): the bias is added as the product is stored, then f in one pass.
+    // y = f(columns . W + b) in one product: the bias and an element-wise f are applied to the
+    // sums in registers (kernels::fused_activation), as in dense.
     template <class T>
     void forward(const forward_io<T>& io, pass_context&) const {
       const T* columns = io.x;
@@ -165,26 +167,23 @@ struct conv2d {
       }
       kernels::matmul<T>(io.n * positions, Filters, patch_size, columns, patch_size,
                          kernels::transpose::no, io.params, Filters, kernels::transpose::no, io.y,
-                         Filters, has_bias ? io.params + bias_offset : nullptr, false);
-      kernels::activate(activation, io.y, io.n * positions, Filters);
+                         Filters, has_bias ? io.params + bias_offset : nullptr, false,
+                         kernels::fused_activation(activation));
+      kernels::activate_unfused(activation, io.y, io.n * positions, Filters);
     }
 
-    // dz = dy f'(z) (in place), dW = columns^T dz, db = column sums of dz,
+    // dz = dy f'(z) (in place) and db = column sums of dz in one pass, dW = columns^T dz,
     // dx = col2im(dz W^T), the columns' gradient written over the columns.
     template <class T>
     void backward(const backward_io<T>& io, pass_context&) const {
       const std::size_t rows = io.n * positions;
-      if (!io.dy_is_preactivation) kernels::activate_backward(activation, io.y, io.dy, rows, Filters);
+      kernels::activate_backward_sum(activation, io.y, io.dy, rows, Filters,
+                                     has_bias ? io.grads + bias_offset : nullptr,
+                                     io.dy_is_preactivation);
       const T* dz = io.dy;
       const T* columns = pointwise ? io.x : io.workspace;
       kernels::matmul<T>(patch_size, Filters, rows, columns, patch_size, kernels::transpose::yes,
                          dz, Filters, kernels::transpose::no, io.grads, Filters, nullptr, false);
-      if constexpr (has_bias) {
-        T* db = io.grads + bias_offset;
-        std::fill(db, db + Filters, T(0));
-        for (std::size_t r = 0; r < rows; ++r)
-          for (std::size_t j = 0; j < Filters; ++j) db[j] += dz[r * Filters + j];
-      }
       if (!io.dx) return;
       if constexpr (pointwise) {
         kernels::matmul<T>(rows, in_channels, Filters, dz, Filters, kernels::transpose::no,

@@ -2,7 +2,7 @@
 // ctnn::dense<Units, Options...>: Keras' Dense. y = f(x W + b) with W of shape (in, Units),
 // as Keras stores it. Options, in any order: an activation (default ctnn::linear),
 // kernel_initializer<I> (default glorot_uniform), bias_initializer<I> (default zeros),
-// use_bias<bool> (default true).
+// use_bias<bool> (default true), kernel_regularizer<R> and bias_regularizer<R> (default none).
 #include <array>
 #include <cstddef>
 #include <span>
@@ -15,6 +15,7 @@
 #include "../detail/aligned_buffer.hpp"
 #include "../detail/check_link.hpp"
 #include "../detail/options.hpp"
+#include "../detail/regularization.hpp"
 #include "../initializers/glorot_uniform.hpp"
 #include "../initializers/zeros.hpp"
 #include "../kernels/activation.hpp"
@@ -29,18 +30,22 @@ template <class T> struct is_activation : std::bool_constant<activation<T>> {};
 template <class T>
 struct is_dense_option
     : std::bool_constant<activation<T> || is_kernel_initializer<T>::value ||
-                         is_bias_initializer<T>::value || is_use_bias<T>::value> {};
+                         is_bias_initializer<T>::value || is_use_bias<T>::value ||
+                         is_kernel_regularizer<T>::value || is_bias_regularizer<T>::value> {};
 }  // namespace detail
 
 template <std::size_t Units, class... Options>
 struct dense {
   static_assert((detail::is_dense_option<Options>::value && ...),
                 "ctnn::dense<Units, Options...>: each option must be an activation, "
-                "kernel_initializer<I>, bias_initializer<I> or use_bias<bool>");
+                "kernel_initializer<I>, bias_initializer<I>, use_bias<bool>, kernel_regularizer<R> "
+                "or bias_regularizer<R>");
   static_assert(detail::count_options<detail::is_activation, Options...> <= 1 &&
                     detail::count_options<detail::is_kernel_initializer, Options...> <= 1 &&
                     detail::count_options<detail::is_bias_initializer, Options...> <= 1 &&
-                    detail::count_options<detail::is_use_bias, Options...> <= 1,
+                    detail::count_options<detail::is_use_bias, Options...> <= 1 &&
+                    detail::count_options<detail::is_kernel_regularizer, Options...> <= 1 &&
+                    detail::count_options<detail::is_bias_regularizer, Options...> <= 1,
                 "ctnn::dense<Units, Options...>: each kind of option may be given once");
 
   using ctnn_layer_spec = void;
@@ -53,6 +58,12 @@ struct dense {
   using bias_initializer_type =
       typename detail::find_option_t<detail::is_bias_initializer, bias_initializer<init::zeros>,
                                      Options...>::type;
+  using kernel_regularizer_type =
+      typename detail::find_option_t<detail::is_kernel_regularizer,
+                                     kernel_regularizer<detail::no_regularizer>, Options...>::type;
+  using bias_regularizer_type =
+      typename detail::find_option_t<detail::is_bias_regularizer,
+                                     bias_regularizer<detail::no_regularizer>, Options...>::type;
   static constexpr bool has_bias =
       detail::find_option_t<detail::is_use_bias, use_bias<true>, Options...>::value;
 
@@ -63,8 +74,10 @@ struct dense {
     return detail::link_error::none;
   }
 
+  // The bound layer inherits its regularizers (run-time members kernel_regularizer,
+  // bias_regularizer) and their penalty hooks, as every layer with a kernel does.
   template <class In>
-  class layer {
+  class layer : public detail::regularization<kernel_regularizer_type, bias_regularizer_type> {
    public:
     using input_shape = In;
     using output_shape = shape<Units>;

@@ -305,6 +305,9 @@ void load_weights(model<Network, Loss, Optimizer>& m, std::span<const std::byte>
                        std::string(random_algorithm) + " (4 words)",
                        p.random->algorithm + " (" + std::to_string(p.random->words.size()) + " words)");
       std::copy(p.random->words.begin(), p.random->words.end(), s.random.begin());
+      if ((s.random[0] | s.random[1] | s.random[2] | s.random[3]) == 0)
+        throw io_error(reason::corrupt, source, "random generator state", "a state other than all zeros",
+                       "all zeros (xoshiro256**'s fixed point)");
       s.set_random = true;
     }
   }
