@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstddef>
 #include <sstream>
+#include <thread>
 #include <vector>
 
 #include <ctnn/ctnn.hpp>
@@ -314,13 +315,19 @@ TEST_CASE("conv2d: predict_one on the issue's network performs no heap allocatio
   ctnn::model<cnn, ctnn::loss::categorical_crossentropy, ctnn::optim::rmsprop> m;
   std::array<float, 784> x{};
   for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(i % 11) / 11.0f;
-  // One call first: the matrix kernel's per-thread packing buffer (kernels/gemm.hpp) grows on the
-  // first product of this size on this thread; after that nothing allocates.
-  float sum = m.predict_one(x)[0];
+  // From the first call: the constructor grew this thread's packing buffer (model::warm_up).
+  float sum = 0;
   CHECK(ctnn_test::count_allocations([&] {
           for (int rep = 0; rep < 20; ++rep) sum += m.predict_one(x)[static_cast<std::size_t>(rep) % 10];
         }) == 0);
   CHECK(sum > 0);
+  // On another thread, after warm_up() there.
+  std::size_t on_other_thread = 1;
+  std::thread([&] {
+    m.warm_up();
+    on_other_thread = ctnn_test::count_allocations([&] { sum += m.predict_one(x)[3]; });
+  }).join();
+  CHECK(on_other_thread == 0);
   // predict_one equals predict on a batch.
   ctnn::samples<28, 28, 1> batch(2);
   std::copy(x.begin(), x.end(), batch[1].begin());

@@ -85,6 +85,7 @@ class model {
         state_(optimizer.state_size(Network::parameter_storage), 0.0f),
         inference_(Network::inference_workspace_size, 0.0f) {
     initialize(std::make_index_sequence<Network::layer_count>{});
+    warm_up();
   }
 
   // ---- Keras' workflow -------------------------------------------------------------------
@@ -217,8 +218,18 @@ class model {
     return out;
   }
 
-  // Inference on one sample: no heap allocation, fixed workspace. The returned view stays
-  // valid until the next call on this model.
+  // Makes predict_one allocation-free on the calling thread from its first call: the matrix
+  // kernel's per-thread packing buffer (kernels/gemm.hpp), which a convolution's products use,
+  // grows here. The constructor does it for the thread that builds the model; a program that
+  // runs inference on another thread (an audio or control thread) calls warm_up() there once,
+  // before real time starts.
+  void warm_up() {
+    const std::vector<float> zeros(input_shape::size, 0.0f);
+    (void)predict_one(std::span<const float, input_shape::size>(zeros.data(), input_shape::size));
+  }
+
+  // Inference on one sample: no heap allocation (see warm_up), fixed workspace, no thread
+  // started. The returned view stays valid until the next call on this model.
   std::span<const float, output_shape::size> predict_one(std::span<const float, input_shape::size> x) {
     const kernels::thread_limit one_thread(1);  // never starts a thread, whatever the caller's limit
     pass_context ctx{mode::inference, &rng_};

@@ -8,24 +8,20 @@
 #include "../core/layer.hpp"
 #include "../kernels/activation.hpp"
 #include "check_link.hpp"
+#include "no_parameters.hpp"
 
 namespace ctnn::detail {
 
 template <class A, class In>
-class activation_layer {
+class activation_layer : public no_parameters {
  public:
   using input_shape = In;
   using output_shape = In;
   static constexpr std::string_view kind = A::name;
-  static constexpr std::size_t parameter_count = 0;
-  static constexpr std::size_t parameter_storage = 0;
-  static constexpr std::array<parameter_info, 0> parameters{};
   // Row-wise activations (softmax) work on the last axis, as Keras' default axis=-1.
   static constexpr std::size_t width = In::dims[In::rank - 1];
 
   A activation{};
-
-  template <class T> void initialize(std::span<T>, rng&) const {}
 
   template <class T>
   void forward(const forward_io<T>& io, pass_context&) const {

@@ -13,9 +13,8 @@
 
 #include "../core/layer.hpp"
 #include "../core/shape.hpp"
-#include "../detail/check_link.hpp"
-#include "../detail/options.hpp"
-#include "../detail/window2d.hpp"
+#include "../detail/no_parameters.hpp"
+#include "../detail/pool2d_spec.hpp"
 #include "padding.hpp"
 #include "pool.hpp"
 #include "strides.hpp"
@@ -23,46 +22,18 @@
 namespace ctnn {
 
 template <class Pool = pool<2, 2>, class... Options>
-struct average_pool2d {
-  static_assert(detail::is_pool<Pool>::value,
-                "ctnn::average_pool2d<Pool, Options...>: Pool must be ctnn::pool<Height, Width>");
-  static_assert((detail::is_pool2d_option<Options>::value && ...),
-                "ctnn::average_pool2d<Pool, Options...>: each option must be strides<Sh, Sw>, "
-                "padding::valid or padding::same");
-  static_assert(detail::count_options<detail::is_strides, Options...> <= 1 &&
-                    detail::count_options<detail::is_padding, Options...> <= 1,
-                "ctnn::average_pool2d<Pool, Options...>: each kind of option may be given once");
-
-  using ctnn_layer_spec = void;
+struct average_pool2d : detail::pool2d_spec<Pool, Options...> {
   static constexpr std::string_view kind = "average_pooling2d";
-  static constexpr std::size_t pool_height = detail::window_dims<Pool>::height;
-  static constexpr std::size_t pool_width = detail::window_dims<Pool>::width;
-  using strides_type =
-      detail::find_option_t<detail::is_strides, strides<pool_height, pool_width>, Options...>;
-  using padding_type = detail::find_option_t<detail::is_padding, padding::valid, Options...>;
-  static constexpr bool same_padding = std::is_same_v<padding_type, padding::same>;
 
   template <class In>
-  static constexpr detail::link_error validate() {
-    return detail::validate_window<In, pool_height, pool_width, strides_type::rows,
-                                   strides_type::columns, same_padding>();
-  }
-
-  template <class In>
-  class layer {
-    using geometry = detail::window2d<In, pool_height, pool_width, strides_type::rows,
-                                      strides_type::columns, same_padding>;
+  class layer : public detail::no_parameters {
+    using geometry = typename average_pool2d::template geometry<In>;
 
    public:
     using input_shape = In;
     using output_shape = shape<geometry::out_h, geometry::out_w, geometry::channels>;
     static constexpr std::string_view kind = average_pool2d::kind;
     static constexpr std::size_t channels = geometry::channels;
-    static constexpr std::size_t parameter_count = 0;
-    static constexpr std::size_t parameter_storage = 0;
-    static constexpr std::array<parameter_info, 0> parameters{};
-
-    template <class T> void initialize(std::span<T>, detail::rng&) const {}
 
     template <class T>
     void forward(const forward_io<T>& io, pass_context&) const {

@@ -22,6 +22,7 @@
 #include "../core/shape.hpp"
 #include "../detail/check_link.hpp"
 #include "../detail/random.hpp"
+#include "../detail/no_parameters.hpp"
 
 namespace ctnn {
 
@@ -51,18 +52,13 @@ struct dropout {
   }
 
   template <class In>
-  class layer {
+  class layer : public detail::no_parameters {
    public:
     using input_shape = In;
     using output_shape = In;
     static constexpr std::string_view kind = dropout::kind;
-    static constexpr std::size_t parameter_count = 0;
-    static constexpr std::size_t parameter_storage = 0;
-    static constexpr std::array<parameter_info, 0> parameters{};
     // Per value, the factor forward applied in training: 0 (dropped) or 1 / (1 - rate).
     static constexpr std::size_t workspace_size = In::size;
-
-    template <class T> void initialize(std::span<T>, detail::rng&) const {}
 
     template <class T>
     void forward(const forward_io<T>& io, pass_context& ctx) const {

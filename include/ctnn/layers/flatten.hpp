@@ -11,6 +11,7 @@
 #include "../core/layer.hpp"
 #include "../core/shape.hpp"
 #include "../detail/check_link.hpp"
+#include "../detail/no_parameters.hpp"
 
 namespace ctnn {
 
@@ -22,16 +23,11 @@ struct flatten {
   static constexpr detail::link_error validate() { return detail::link_error::none; }
 
   template <class In>
-  class layer {
+  class layer : public detail::no_parameters {
    public:
     using input_shape = In;
     using output_shape = shape<In::size>;
     static constexpr std::string_view kind = flatten::kind;
-    static constexpr std::size_t parameter_count = 0;
-    static constexpr std::size_t parameter_storage = 0;
-    static constexpr std::array<parameter_info, 0> parameters{};
-
-    template <class T> void initialize(std::span<T>, detail::rng&) const {}
 
     template <class T>
     void forward(const forward_io<T>& io, pass_context&) const {

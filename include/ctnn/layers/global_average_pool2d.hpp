@@ -10,6 +10,7 @@
 #include "../core/layer.hpp"
 #include "../core/shape.hpp"
 #include "../detail/check_link.hpp"
+#include "../detail/no_parameters.hpp"
 
 namespace ctnn {
 
@@ -23,18 +24,13 @@ struct global_average_pool2d {
   }
 
   template <class In>
-  class layer {
+  class layer : public detail::no_parameters {
    public:
     using input_shape = In;
     static constexpr std::size_t positions = In::dims[0] * In::dims[1];
     static constexpr std::size_t channels = In::dims[2];
     using output_shape = shape<channels>;
     static constexpr std::string_view kind = global_average_pool2d::kind;
-    static constexpr std::size_t parameter_count = 0;
-    static constexpr std::size_t parameter_storage = 0;
-    static constexpr std::array<parameter_info, 0> parameters{};
-
-    template <class T> void initialize(std::span<T>, detail::rng&) const {}
 
     template <class T>
     void forward(const forward_io<T>& io, pass_context&) const {

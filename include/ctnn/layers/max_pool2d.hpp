@@ -16,9 +16,8 @@
 
 #include "../core/layer.hpp"
 #include "../core/shape.hpp"
-#include "../detail/check_link.hpp"
-#include "../detail/options.hpp"
-#include "../detail/window2d.hpp"
+#include "../detail/no_parameters.hpp"
+#include "../detail/pool2d_spec.hpp"
 #include "padding.hpp"
 #include "pool.hpp"
 #include "strides.hpp"
@@ -26,48 +25,20 @@
 namespace ctnn {
 
 template <class Pool = pool<2, 2>, class... Options>
-struct max_pool2d {
-  static_assert(detail::is_pool<Pool>::value,
-                "ctnn::max_pool2d<Pool, Options...>: Pool must be ctnn::pool<Height, Width>");
-  static_assert((detail::is_pool2d_option<Options>::value && ...),
-                "ctnn::max_pool2d<Pool, Options...>: each option must be strides<Sh, Sw>, "
-                "padding::valid or padding::same");
-  static_assert(detail::count_options<detail::is_strides, Options...> <= 1 &&
-                    detail::count_options<detail::is_padding, Options...> <= 1,
-                "ctnn::max_pool2d<Pool, Options...>: each kind of option may be given once");
-
-  using ctnn_layer_spec = void;
+struct max_pool2d : detail::pool2d_spec<Pool, Options...> {
   static constexpr std::string_view kind = "max_pooling2d";
-  static constexpr std::size_t pool_height = detail::window_dims<Pool>::height;
-  static constexpr std::size_t pool_width = detail::window_dims<Pool>::width;
-  using strides_type =
-      detail::find_option_t<detail::is_strides, strides<pool_height, pool_width>, Options...>;
-  using padding_type = detail::find_option_t<detail::is_padding, padding::valid, Options...>;
-  static constexpr bool same_padding = std::is_same_v<padding_type, padding::same>;
 
   template <class In>
-  static constexpr detail::link_error validate() {
-    return detail::validate_window<In, pool_height, pool_width, strides_type::rows,
-                                   strides_type::columns, same_padding>();
-  }
-
-  template <class In>
-  class layer {
-    using geometry = detail::window2d<In, pool_height, pool_width, strides_type::rows,
-                                      strides_type::columns, same_padding>;
+  class layer : public detail::no_parameters {
+    using geometry = typename max_pool2d::template geometry<In>;
 
    public:
     using input_shape = In;
     using output_shape = shape<geometry::out_h, geometry::out_w, geometry::channels>;
     static constexpr std::string_view kind = max_pool2d::kind;
     static constexpr std::size_t channels = geometry::channels;
-    static constexpr std::size_t parameter_count = 0;
-    static constexpr std::size_t parameter_storage = 0;
-    static constexpr std::array<parameter_info, 0> parameters{};
     // Per output value, the tap (ky * pool_width + kx) that won, as a T (exact: taps are few).
     static constexpr std::size_t workspace_size = output_shape::size;
-
-    template <class T> void initialize(std::span<T>, detail::rng&) const {}
 
     template <class T>
     void forward(const forward_io<T>& io, pass_context&) const {
@@ -84,7 +55,7 @@ struct max_pool2d {
               for (std::size_t kx = kx_in.begin; kx < kx_in.end; ++kx) {
                 const T* src = sample + (geometry::input_row(oy, ky) * geometry::in_w +
                                          geometry::input_col(ox, kx)) * channels;
-                const T tap = static_cast<T>(ky * pool_width + kx);
+                const T tap = static_cast<T>(ky * max_pool2d::pool_width + kx);
                 if (first) {
                   std::copy(src, src + channels, out);
                   std::fill(winner, winner + channels, tap);
@@ -115,7 +86,7 @@ struct max_pool2d {
           for (std::size_t ox = 0; ox < geometry::out_w; ++ox, dy += channels, winner += channels)
             for (std::size_t c = 0; c < channels; ++c) {
               const auto tap = static_cast<std::size_t>(winner[c]);
-              const std::size_t ky = tap / pool_width, kx = tap % pool_width;
+              const std::size_t ky = tap / max_pool2d::pool_width, kx = tap % max_pool2d::pool_width;
               sample[(geometry::input_row(oy, ky) * geometry::in_w + geometry::input_col(ox, kx)) *
                          channels + c] += dy[c];
             }

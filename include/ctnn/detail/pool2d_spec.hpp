@@ -1,0 +1,46 @@
+#pragma once
+// What the 2D pooling specs (max_pool2d, average_pool2d) share: their options (strides<Sh, Sw>,
+// default the pool size; padding::valid or padding::same, default valid), the checks of those
+// options, the window's link check and its geometry for an input shape.
+#include <cstddef>
+#include <type_traits>
+
+#include "../layers/padding.hpp"
+#include "../layers/pool.hpp"
+#include "../layers/strides.hpp"
+#include "check_link.hpp"
+#include "options.hpp"
+#include "window2d.hpp"
+
+namespace ctnn::detail {
+
+template <class Pool, class... Options>
+struct pool2d_spec {
+  static_assert(is_pool<Pool>::value,
+                "ctnn::max_pool2d/average_pool2d<Pool, Options...>: Pool must be ctnn::pool<Height, Width>");
+  static_assert((is_pool2d_option<Options>::value && ...),
+                "ctnn::max_pool2d/average_pool2d<Pool, Options...>: each option must be strides<Sh, Sw>, "
+                "padding::valid or padding::same");
+  static_assert(count_options<is_strides, Options...> <= 1 && count_options<is_padding, Options...> <= 1,
+                "ctnn::max_pool2d/average_pool2d<Pool, Options...>: each kind of option may be given once");
+
+  using ctnn_layer_spec = void;
+  static constexpr std::size_t pool_height = window_dims<Pool>::height;
+  static constexpr std::size_t pool_width = window_dims<Pool>::width;
+  using strides_type = find_option_t<is_strides, strides<pool_height, pool_width>, Options...>;
+  using padding_type = find_option_t<is_padding, padding::valid, Options...>;
+  static constexpr bool same_padding = std::is_same_v<padding_type, padding::same>;
+
+  template <class In>
+  static constexpr link_error validate() {
+    return validate_window<In, pool_height, pool_width, strides_type::rows, strides_type::columns,
+                           same_padding>();
+  }
+
+  // Where each window of an In-shaped input lies, and the output's size.
+  template <class In>
+  using geometry =
+      window2d<In, pool_height, pool_width, strides_type::rows, strides_type::columns, same_padding>;
+};
+
+}  // namespace ctnn::detail
