@@ -56,7 +56,7 @@ TEST_CASE("model_checkpoint: save_best_only keeps the model of the best val_loss
   const auto best = static_cast<std::size_t>(
       std::min_element(h.val_loss.begin(), h.val_loss.end()) - h.val_loss.begin());
   REQUIRE(best + 1 < h.val_loss.size());  // the test means something only if a later epoch was worse
-  CHECK(checkpoint.best_epoch == best);
+  CHECK(checkpoint.saved_epoch == best);
   CHECK(checkpoint.best == h.val_loss[best]);
   std::size_t improvements = 0;
   for (std::size_t e = 0; e < h.val_loss.size(); ++e)
@@ -93,6 +93,8 @@ TEST_CASE("model_checkpoint: bad paths and monitors are clear errors", "[callbac
   CHECK_THROWS_WITH(ctnn::model_checkpoint(m, dir.path / "w.{val_loss:.2f}.ctnn"),
                     Catch::Contains("a field other than {epoch}"));
   CHECK_THROWS_WITH(ctnn::model_checkpoint(m, dir.path / "w.ctnn", {.mode = "biggest"}), Catch::Contains("mode must be"));
+  CHECK_THROWS_WITH(ctnn::model_checkpoint(m, dir.path / "w.ctnn", {.monitor = "val_acc"}),
+                    Catch::Contains("unknown metric 'val_acc'"));
   const auto [x, y] = toy(32, 6);
   ctnn::model_checkpoint checkpoint(m, dir.path / "w.ctnn", {.save_best_only = true});  // val_loss, none computed
   auto no_validation = options;

@@ -35,14 +35,12 @@ template <class Model>
 class model_checkpoint {
  public:
   model_checkpoint(Model& m, std::filesystem::path filepath, model_checkpoint_options options = {})
-      : model_(&m), filepath_(std::move(filepath)), options_(std::move(options)) {
-    // Check the template and the mode now rather than after the first epoch's training.
+      : model_(&m), filepath_(std::move(filepath)), options_(std::move(options)),
+        maximize_(detail::maximizes(options_.mode, options_.monitor)) {
+    // The path template and the monitor's name are checked now, not after an epoch of training.
     (void)path_for(0);
-    (void)detail::maximizes(options_.mode, options_.monitor);
-  }
-
-  void on_train_begin(training_control&) {
-    maximize_ = detail::maximizes(options_.mode, options_.monitor);
+    (void)epoch_logs{}.get(options_.monitor);
+    // As Keras, the best value is kept across fit() calls on the same callback.
     best = maximize_ ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
   }
 
@@ -59,13 +57,13 @@ class model_checkpoint {
     last_saved = path_for(logs.epoch);
     save(*model_, last_saved, {.optimizer_state = options_.include_optimizer});
     ++saves;
-    best_epoch = logs.epoch;
+    saved_epoch = logs.epoch;
   }
 
   // State readable after fit: the best monitored value (save_best_only), the 0-based epoch and
   // path of the last save, and how many files were written.
   double best = 0;
-  std::size_t best_epoch = 0;
+  std::size_t saved_epoch = 0;
   std::filesystem::path last_saved{};
   std::size_t saves = 0;
 
@@ -104,7 +102,7 @@ class model_checkpoint {
   Model* model_;
   std::filesystem::path filepath_;
   model_checkpoint_options options_;
-  bool maximize_ = false;
+  bool maximize_;
 };
 
 }  // namespace ctnn
