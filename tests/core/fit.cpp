@@ -1,6 +1,7 @@
 // fit's Keras workflow: validation, callbacks, initial_epoch, divergence, data streams.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -201,4 +202,23 @@ TEST_CASE("fit: bad streams and options give clear errors", "[fit][data]") {
   auto options = quiet;
   options.validation_split = 1.0;
   REQUIRE_THROWS_WITH(m.fit(x, y, options), Catch::Contains("validation_split must be in [0, 1)"));
+}
+
+TEST_CASE("fit: two threads train bit for bit like one", "[fit][threads]") {
+  // Large enough that the products (64 x 256 x 300 multiply-adds) and the optimizer update
+  // (77,059 parameters) split across threads when OpenMP is there; the same bits either way.
+  using wide = ctnn::sequential<ctnn::input<300>, ctnn::dense<256, ctnn::relu>, ctnn::dense<3, ctnn::softmax>>;
+  using wide_model = ctnn::model<wide, ctnn::loss::categorical_crossentropy, ctnn::optim::rmsprop>;
+  ctnn::samples<300> x(192);
+  ctnn::samples<3> y(192);
+  ctnn::detail::rng r(21);
+  for (std::size_t i = 0; i < 192; ++i) {
+    for (auto& v : x[i]) v = static_cast<float>(r.uniform(-1, 1));
+    y[i][i % 3] = 1;
+  }
+  wide_model one, two;
+  one.fit(x, y, {.epochs = 2, .batch_size = 64, .verbose = 0, .threads = 1});
+  two.fit(x, y, {.epochs = 2, .batch_size = 64, .verbose = 0, .threads = 2});
+  CHECK(std::equal(one.parameters().begin(), one.parameters().end(), two.parameters().begin()));
+  CHECK(std::equal(one.optimizer_state().begin(), one.optimizer_state().end(), two.optimizer_state().begin()));
 }
