@@ -23,6 +23,12 @@ namespace ctnn_bench {
 // W1: MLP 784 -> 128 relu -> 64 relu -> 10 softmax, batch 1.
 inline constexpr std::size_t w1_in = 784, w1_h1 = 128, w1_h2 = 64, w1_out = 10;
 inline constexpr double w1_flops = 2.0 * (w1_in * w1_h1 + w1_h1 * w1_h2 + w1_h2 * w1_out);
+// W2: 28x28x1 -> conv2d 32 3x3 valid relu -> max_pool 2x2 -> flatten -> dense 64 relu ->
+// dense 10 softmax, batch 1. Multiply-adds: the convolution's 26 x 26 x 32 outputs of 3 x 3
+// taps, then the two dense layers (5408 -> 64 -> 10).
+inline constexpr std::size_t w2_side = 28, w2_filters = 32, w2_pooled = 13, w2_hidden = 64, w2_out = 10;
+inline constexpr double w2_flops =
+    2.0 * (26 * 26 * w2_filters * 9 + w2_pooled * w2_pooled * w2_filters * w2_hidden + w2_hidden * w2_out);
 // W3: MLP 784 -> 512 relu -> 10 softmax, batch 128, one epoch of 60000 samples.
 inline constexpr std::size_t w3_in = 784, w3_hidden = 512, w3_classes = 10, w3_batch = 128,
                              w3_samples = 60000;

@@ -1,5 +1,6 @@
-// ctnn on the workloads of shared/WORKLOADS.md: W1 (batch-1 MLP inference), W3 (one training
-// epoch of the Keras MLP, 1 and 2 threads) and W5 (one fused dense layer forward).
+// ctnn on the workloads of shared/WORKLOADS.md: W1 (batch-1 MLP inference), W2 (batch-1 CNN
+// inference), W3 (one training epoch of the Keras MLP, 1 and 2 threads) and W5 (one fused dense
+// layer forward).
 #include <benchmark/benchmark.h>
 
 #include <ctnn/ctnn.hpp>
@@ -17,6 +18,10 @@ namespace {
 
 using w1_network = ctnn::sequential<ctnn::input<w1_in>, ctnn::dense<w1_h1, ctnn::relu>,
                                     ctnn::dense<w1_h2, ctnn::relu>, ctnn::dense<w1_out, ctnn::softmax>>;
+using w2_network = ctnn::sequential<ctnn::input<w2_side, w2_side, 1>,
+                                    ctnn::conv2d<w2_filters, ctnn::kernel<3, 3>, ctnn::relu>,
+                                    ctnn::max_pool2d<ctnn::pool<2, 2>>, ctnn::flatten,
+                                    ctnn::dense<w2_hidden, ctnn::relu>, ctnn::dense<w2_out, ctnn::softmax>>;
 using w3_network = ctnn::sequential<ctnn::input<w3_in>, ctnn::dense<w3_hidden, ctnn::relu>,
                                     ctnn::dense<w3_classes, ctnn::softmax>>;
 
@@ -33,6 +38,23 @@ void w1_ctnn(benchmark::State& state) {
     benchmark::ClobberMemory();
   }
   timer.finish(state, 1, w1_flops);
+}
+
+// One image through the whole CNN per iteration (predict_one: im2col into the model's fixed
+// workspace, the products on one thread, no allocation).
+void w2_ctnn(benchmark::State& state) {
+  ctnn::model<w2_network, ctnn::loss::categorical_crossentropy, ctnn::optim::rmsprop> model;
+  constexpr std::size_t size = w2_side * w2_side;
+  const std::vector<float> x = uniform_values(size, 12, 0.0f, 1.0f);
+  const std::span<const float, size> image(x.data(), size);
+  benchmark::DoNotOptimize(model.predict_one(image).data());
+  const wall_timer timer;
+  for (auto _ : state) {
+    const auto y = model.predict_one(image);
+    benchmark::DoNotOptimize(y.data());
+    benchmark::ClobberMemory();
+  }
+  timer.finish(state, 1, w2_flops);
 }
 
 // One epoch of fit() per iteration, on fit_options::threads threads.
@@ -90,6 +112,7 @@ void w5_ctnn(benchmark::State& state) {
 
 void register_ctnn_workloads() {
   benchmark::RegisterBenchmark("W1_mlp_infer_b1", w1_ctnn)->UseRealTime()->Unit(benchmark::kMicrosecond);
+  benchmark::RegisterBenchmark("W2_cnn_infer_b1", w2_ctnn)->UseRealTime()->Unit(benchmark::kMicrosecond);
   // "threads:N" is fit_options::threads (the kernels' OpenMP threads), not Google Benchmark's
   // ->Threads(), which would run N epochs side by side.
   for (std::size_t threads : {1, 2})

@@ -1,4 +1,9 @@
-// libtorch peer for W3 (Debian's libtorch 1.13): nn::Sequential Linear-ReLU-Linear, cross-entropy
+// libtorch peers (Debian's libtorch 1.13).
+//
+// W2: the CNN in nn::Sequential (Conv2d, ReLU, MaxPool2d, Flatten, Linear, ReLU, Linear,
+// Softmax) on one 1x1x28x28 image, in inference mode (NoGradGuard), one thread.
+//
+// W3: nn::Sequential Linear-ReLU-Linear, cross-entropy
 // on the logits (softmax + categorical cross-entropy in one op, as ctnn fuses them), RMSprop
 // lr 1e-3, batch 128, reshuffled every epoch and gathered batch by batch as Keras and ctnn do.
 //
@@ -12,11 +17,36 @@
 #include <cblas.h>
 
 #include <string>
+#include <vector>
 
 #include "../common.hpp"
 
 namespace ctnn_bench {
 namespace {
+
+void w2_libtorch(benchmark::State& state) {
+  torch::set_num_threads(1);
+  openblas_set_num_threads(1);
+  torch::manual_seed(1);
+  const torch::NoGradGuard no_grad;
+  torch::nn::Sequential net(
+      torch::nn::Conv2d(torch::nn::Conv2dOptions(1, w2_filters, 3)), torch::nn::ReLU(),
+      torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(2)), torch::nn::Flatten(),
+      torch::nn::Linear(w2_pooled * w2_pooled * w2_filters, w2_hidden), torch::nn::ReLU(),
+      torch::nn::Linear(w2_hidden, w2_out), torch::nn::Softmax(torch::nn::SoftmaxOptions(1)));
+  net->eval();
+  std::vector<float> pixels = uniform_values(w2_side * w2_side, 12, 0.0f, 1.0f);
+  const torch::Tensor x = torch::from_blob(pixels.data(), {1, 1, static_cast<std::int64_t>(w2_side),
+                                                           static_cast<std::int64_t>(w2_side)});
+  benchmark::DoNotOptimize(net->forward(x).data_ptr());  // warm-up
+  const wall_timer timer;
+  for (auto _ : state) {
+    const torch::Tensor y = net->forward(x);
+    benchmark::DoNotOptimize(y.data_ptr());
+    benchmark::ClobberMemory();
+  }
+  timer.finish(state, 1, w2_flops);
+}
 
 void w3_libtorch(benchmark::State& state, int threads) {
   torch::set_num_threads(threads);
@@ -62,6 +92,7 @@ void w3_libtorch(benchmark::State& state, int threads) {
 
 void register_libtorch_peers() {
   benchmark::AddCustomContext("libtorch", TORCH_VERSION);
+  benchmark::RegisterBenchmark("W2_cnn_infer_b1/libtorch", w2_libtorch)->UseRealTime()->Unit(benchmark::kMicrosecond);
   for (int threads : {1, 2})
     benchmark::RegisterBenchmark(("W3_mlp_train_epoch/libtorch/threads:" + std::to_string(threads)).c_str(),
                                  [threads](benchmark::State& s) { w3_libtorch(s, threads); })
