@@ -3,7 +3,10 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include <ctnn/ctnn.hpp>
 #include <ctnn/detail/random_permutation.hpp>
@@ -73,7 +76,8 @@ TEST_CASE("reduce_lr_on_plateau: divides the rate after patience epochs, then co
 }
 
 TEST_CASE("csv_logger and history: Keras' CSV columns", "[callbacks][history]") {
-  const auto path = std::filesystem::temp_directory_path() / "ctnn_csv_logger_test.csv";
+  const auto path =
+      std::filesystem::temp_directory_path() / ("ctnn_csv_logger_" + std::to_string(::getpid()) + ".csv");
   ctnn::csv_logger logger{.filename = path};
   std::vector<float> w(1);
   float lr = 0.1f;

@@ -3,7 +3,10 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include <ctnn/ctnn.hpp>
 
@@ -35,9 +38,11 @@ struct snapshots {
 
 std::vector<float> params_of(const model_t& m) { return {m.parameters().begin(), m.parameters().end()}; }
 
+// One directory per process: CTest runs the test cases as parallel processes.
 struct temp_dir {
-  std::filesystem::path path = std::filesystem::temp_directory_path() / "ctnn_model_checkpoint_test";
-  temp_dir() { std::filesystem::remove_all(path); std::filesystem::create_directories(path); }
+  std::filesystem::path path =
+      std::filesystem::temp_directory_path() / ("ctnn_model_checkpoint_" + std::to_string(::getpid()));
+  temp_dir() { std::filesystem::create_directories(path); }
   ~temp_dir() { std::filesystem::remove_all(path); }
 };
 
