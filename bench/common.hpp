@@ -77,6 +77,7 @@ class wall_timer {
 // Each translation unit registers its benchmarks from one function, called by main in a fixed
 // order.
 void register_kernel_benchmarks();    // kernels/gemm.cpp: peak_fp32_fma, raw GEMM figures
+void register_update_benchmarks();    // kernels/update.cpp: the optimizers' update pass
 void register_ctnn_workloads();       // workloads.cpp
 void register_eigen_peers();          // peers/eigen.cpp (when Eigen 3 was found)
 void register_openblas_peers();       // peers/openblas.cpp (when OpenBLAS was found)

@@ -1,5 +1,6 @@
-// ctnn's benchmark program: every workload of shared/WORKLOADS.md that ctnn runs today (W1, W3,
-// W5) and its peers, in one process so that ratios compare figures taken side by side.
+// ctnn's benchmark program: every workload of shared/WORKLOADS.md that ctnn runs today (W1, W2,
+// W3, W5), the kernels under them (GEMM, optimizer updates) and the peers, in one process so
+// that ratios compare figures taken side by side.
 // bench/ratios.py turns the JSON output into the ratio table of bench/README.md.
 #include <benchmark/benchmark.h>
 
@@ -75,6 +76,7 @@ int main(int argc, char** argv) {
   calibrate_peak();
   benchmark::AddCustomContext("peak_fp32_gflops_at_start", std::to_string(measured_peak_gflops()));
   register_kernel_benchmarks();
+  register_update_benchmarks();
   register_ctnn_workloads();
 #ifdef CTNN_BENCH_EIGEN
   register_eigen_peers();
