@@ -23,35 +23,27 @@
 #include <string_view>
 #include <type_traits>
 
-#include "../activations/activation.hpp"
-#include "../activations/linear.hpp"
 #include "../core/layer.hpp"
 #include "../core/shape.hpp"
 #include "../detail/aligned_buffer.hpp"
 #include "../detail/check_link.hpp"
 #include "../detail/options.hpp"
 #include "../detail/regularization.hpp"
+#include "../detail/weight_options.hpp"
 #include "../detail/window2d.hpp"
-#include "../initializers/glorot_uniform.hpp"
-#include "../initializers/zeros.hpp"
 #include "../kernels/activation.hpp"
 #include "../kernels/epilogue.hpp"
 #include "../kernels/matmul.hpp"
 #include "kernel.hpp"
-#include "options.hpp"
 #include "padding.hpp"
 #include "strides.hpp"
 
 namespace ctnn {
 
 namespace detail {
-template <class T> struct is_conv2d_activation : std::bool_constant<activation<T>> {};
 template <class T>
 struct is_conv2d_option
-    : std::bool_constant<activation<T> || is_strides<T>::value || is_padding<T>::value ||
-                         is_kernel_initializer<T>::value || is_bias_initializer<T>::value ||
-                         is_use_bias<T>::value || is_kernel_regularizer<T>::value ||
-                         is_bias_regularizer<T>::value> {};
+    : std::bool_constant<is_weight_option<T>::value || is_strides<T>::value || is_padding<T>::value> {};
 }  // namespace detail
 
 template <std::size_t Filters, class Kernel, class... Options>
@@ -62,14 +54,9 @@ struct conv2d {
                 "ctnn::conv2d<Filters, Kernel, Options...>: each option must be an activation, "
                 "strides<Sh, Sw>, padding::valid, padding::same, kernel_initializer<I>, "
                 "bias_initializer<I>, use_bias<bool>, kernel_regularizer<R> or bias_regularizer<R>");
-  static_assert(detail::count_options<detail::is_conv2d_activation, Options...> <= 1 &&
+  static_assert(detail::weight_options<Options...>::each_kind_once &&
                     detail::count_options<detail::is_strides, Options...> <= 1 &&
-                    detail::count_options<detail::is_padding, Options...> <= 1 &&
-                    detail::count_options<detail::is_kernel_initializer, Options...> <= 1 &&
-                    detail::count_options<detail::is_bias_initializer, Options...> <= 1 &&
-                    detail::count_options<detail::is_use_bias, Options...> <= 1 &&
-                    detail::count_options<detail::is_kernel_regularizer, Options...> <= 1 &&
-                    detail::count_options<detail::is_bias_regularizer, Options...> <= 1,
+                    detail::count_options<detail::is_padding, Options...> <= 1,
                 "ctnn::conv2d<Filters, Kernel, Options...>: each kind of option may be given once");
 
   using ctnn_layer_spec = void;
@@ -77,23 +64,15 @@ struct conv2d {
   static constexpr std::size_t filters = Filters;
   static constexpr std::size_t kernel_height = detail::window_dims<Kernel>::height;
   static constexpr std::size_t kernel_width = detail::window_dims<Kernel>::width;
-  using activation_type = detail::find_option_t<detail::is_conv2d_activation, linear, Options...>;
+  using options = detail::weight_options<Options...>;
+  using activation_type = typename options::activation_type;
   using strides_type = detail::find_option_t<detail::is_strides, strides<1, 1>, Options...>;
   using padding_type = detail::find_option_t<detail::is_padding, padding::valid, Options...>;
-  using kernel_initializer_type =
-      typename detail::find_option_t<detail::is_kernel_initializer,
-                                     kernel_initializer<init::glorot_uniform>, Options...>::type;
-  using bias_initializer_type =
-      typename detail::find_option_t<detail::is_bias_initializer, bias_initializer<init::zeros>,
-                                     Options...>::type;
-  using kernel_regularizer_type =
-      typename detail::find_option_t<detail::is_kernel_regularizer,
-                                     kernel_regularizer<detail::no_regularizer>, Options...>::type;
-  using bias_regularizer_type =
-      typename detail::find_option_t<detail::is_bias_regularizer,
-                                     bias_regularizer<detail::no_regularizer>, Options...>::type;
-  static constexpr bool has_bias =
-      detail::find_option_t<detail::is_use_bias, use_bias<true>, Options...>::value;
+  using kernel_initializer_type = typename options::kernel_initializer_type;
+  using bias_initializer_type = typename options::bias_initializer_type;
+  using kernel_regularizer_type = typename options::kernel_regularizer_type;
+  using bias_regularizer_type = typename options::bias_regularizer_type;
+  static constexpr bool has_bias = options::has_bias;
   static constexpr bool same_padding = std::is_same_v<padding_type, padding::same>;
 
   template <class In>

@@ -9,63 +9,36 @@
 #include <string_view>
 #include <type_traits>
 
-#include "../activations/activation.hpp"
-#include "../activations/linear.hpp"
 #include "../core/layer.hpp"
 #include "../detail/aligned_buffer.hpp"
 #include "../detail/check_link.hpp"
-#include "../detail/options.hpp"
 #include "../detail/regularization.hpp"
-#include "../initializers/glorot_uniform.hpp"
-#include "../initializers/zeros.hpp"
+#include "../detail/weight_options.hpp"
 #include "../kernels/activation.hpp"
 #include "../kernels/epilogue.hpp"
 #include "../kernels/matmul.hpp"
-#include "options.hpp"
 
 namespace ctnn {
 
-namespace detail {
-template <class T> struct is_activation : std::bool_constant<activation<T>> {};
-template <class T>
-struct is_dense_option
-    : std::bool_constant<activation<T> || is_kernel_initializer<T>::value ||
-                         is_bias_initializer<T>::value || is_use_bias<T>::value ||
-                         is_kernel_regularizer<T>::value || is_bias_regularizer<T>::value> {};
-}  // namespace detail
-
 template <std::size_t Units, class... Options>
 struct dense {
-  static_assert((detail::is_dense_option<Options>::value && ...),
+  static_assert((detail::is_weight_option<Options>::value && ...),
                 "ctnn::dense<Units, Options...>: each option must be an activation, "
                 "kernel_initializer<I>, bias_initializer<I>, use_bias<bool>, kernel_regularizer<R> "
                 "or bias_regularizer<R>");
-  static_assert(detail::count_options<detail::is_activation, Options...> <= 1 &&
-                    detail::count_options<detail::is_kernel_initializer, Options...> <= 1 &&
-                    detail::count_options<detail::is_bias_initializer, Options...> <= 1 &&
-                    detail::count_options<detail::is_use_bias, Options...> <= 1 &&
-                    detail::count_options<detail::is_kernel_regularizer, Options...> <= 1 &&
-                    detail::count_options<detail::is_bias_regularizer, Options...> <= 1,
+  static_assert(detail::weight_options<Options...>::each_kind_once,
                 "ctnn::dense<Units, Options...>: each kind of option may be given once");
 
   using ctnn_layer_spec = void;
   static constexpr std::string_view kind = "dense";
   static constexpr std::size_t units = Units;
-  using activation_type = detail::find_option_t<detail::is_activation, linear, Options...>;
-  using kernel_initializer_type =
-      typename detail::find_option_t<detail::is_kernel_initializer,
-                                     kernel_initializer<init::glorot_uniform>, Options...>::type;
-  using bias_initializer_type =
-      typename detail::find_option_t<detail::is_bias_initializer, bias_initializer<init::zeros>,
-                                     Options...>::type;
-  using kernel_regularizer_type =
-      typename detail::find_option_t<detail::is_kernel_regularizer,
-                                     kernel_regularizer<detail::no_regularizer>, Options...>::type;
-  using bias_regularizer_type =
-      typename detail::find_option_t<detail::is_bias_regularizer,
-                                     bias_regularizer<detail::no_regularizer>, Options...>::type;
-  static constexpr bool has_bias =
-      detail::find_option_t<detail::is_use_bias, use_bias<true>, Options...>::value;
+  using options = detail::weight_options<Options...>;
+  using activation_type = typename options::activation_type;
+  using kernel_initializer_type = typename options::kernel_initializer_type;
+  using bias_initializer_type = typename options::bias_initializer_type;
+  using kernel_regularizer_type = typename options::kernel_regularizer_type;
+  using bias_regularizer_type = typename options::bias_regularizer_type;
+  static constexpr bool has_bias = options::has_bias;
 
   template <class In>
   static constexpr detail::link_error validate() {
