@@ -10,21 +10,15 @@
 
 #include <ctnn/ctnn.hpp>
 
+#include "support/toy_data.hpp"
+
 namespace {
+
+using ctnn_test::toy_data;
+using ctnn_test::toy_labels;
 
 using net = ctnn::sequential<ctnn::input<8>, ctnn::dense<16, ctnn::relu>, ctnn::dense<3, ctnn::softmax>>;
 using model_t = ctnn::model<net, ctnn::loss::categorical_crossentropy, ctnn::optim::adam>;
-
-std::pair<ctnn::samples<8>, ctnn::samples<3>> toy(std::size_t n, std::uint64_t seed) {
-  ctnn::samples<8> x(n);
-  ctnn::samples<3> y(n);
-  ctnn::detail::rng r(seed);
-  for (std::size_t i = 0; i < n; ++i) {
-    for (auto& v : x[i]) v = static_cast<float>(r.uniform(-1, 1));
-    y[i][static_cast<std::size_t>(r.uniform(0, 3)) % 3] = 1;  // random labels: val_loss goes up and down
-  }
-  return {std::move(x), std::move(y)};
-}
 
 // Records the parameters and optimizer state at the end of every epoch.
 struct snapshots {
@@ -52,7 +46,7 @@ const ctnn::fit_options options{.epochs = 8, .batch_size = 16, .verbose = 0, .va
 
 TEST_CASE("model_checkpoint: save_best_only keeps the model of the best val_loss epoch", "[callbacks][io]") {
   temp_dir dir;
-  const auto [x, y] = toy(64, 4);
+  const auto [x, y] = toy_data(64, 4, toy_labels::random);
   model_t m;
   m.optimizer().learning_rate = 0.05f;  // large steps on noise: val_loss rises after a few epochs
   snapshots seen{&m};
@@ -78,7 +72,7 @@ TEST_CASE("model_checkpoint: save_best_only keeps the model of the best val_loss
 
 TEST_CASE("model_checkpoint: every epoch, to paths naming the epoch", "[callbacks][io]") {
   temp_dir dir;
-  const auto [x, y] = toy(64, 5);
+  const auto [x, y] = toy_data(64, 5, toy_labels::random);
   model_t m;
   snapshots seen{&m};
   ctnn::model_checkpoint checkpoint(m, dir.path / "weights.{epoch:02d}.ctnn", {.include_optimizer = false});
@@ -100,7 +94,7 @@ TEST_CASE("model_checkpoint: bad paths and monitors are clear errors", "[callbac
   CHECK_THROWS_WITH(ctnn::model_checkpoint(m, dir.path / "w.ctnn", {.mode = "biggest"}), Catch::Contains("mode must be"));
   CHECK_THROWS_WITH(ctnn::model_checkpoint(m, dir.path / "w.ctnn", {.monitor = "val_acc"}),
                     Catch::Contains("unknown metric 'val_acc'"));
-  const auto [x, y] = toy(32, 6);
+  const auto [x, y] = toy_data(32, 6, toy_labels::random);
   ctnn::model_checkpoint checkpoint(m, dir.path / "w.ctnn", {.save_best_only = true});  // val_loss, none computed
   auto no_validation = options;
   no_validation.validation_split = 0;

@@ -10,25 +10,14 @@
 #include <ctnn/ctnn.hpp>
 
 #include "support/allocation_counter.hpp"
+#include "support/toy_data.hpp"
 
 namespace {
 
+using ctnn_test::toy_data;
+
 using net = ctnn::sequential<ctnn::input<8>, ctnn::dense<16, ctnn::relu>, ctnn::dense<3, ctnn::softmax>>;
 using model_t = ctnn::model<net, ctnn::loss::categorical_crossentropy, ctnn::optim::adam>;
-
-// The class is the index of the largest of the first three inputs.
-std::pair<ctnn::samples<8>, ctnn::samples<3>> toy(std::size_t n, std::uint64_t seed) {
-  ctnn::samples<8> x(n);
-  ctnn::samples<3> y(n);
-  ctnn::detail::rng r(seed);
-  for (std::size_t i = 0; i < n; ++i) {
-    for (auto& v : x[i]) v = static_cast<float>(r.uniform(-1, 1));
-    std::size_t best = 0;
-    for (std::size_t k = 1; k < 3; ++k) if (x[i][k] > x[i][best]) best = k;
-    y[i][best] = 1;
-  }
-  return {std::move(x), std::move(y)};
-}
 
 std::vector<float> params(model_t& m) { return {m.parameters().begin(), m.parameters().end()}; }
 
@@ -37,7 +26,7 @@ const ctnn::fit_options quiet{.epochs = 3, .batch_size = 16, .verbose = 0};
 }  // namespace
 
 TEST_CASE("fit: validation_split holds out the last fraction, before shuffling", "[fit]") {
-  const auto [x, y] = toy(200, 1);
+  const auto [x, y] = toy_data(200, 1);
   model_t m;
   auto options = quiet;
   options.validation_split = 0.25;
@@ -55,8 +44,8 @@ TEST_CASE("fit: validation_split holds out the last fraction, before shuffling",
 }
 
 TEST_CASE("fit: validation_data is evaluated every epoch; history as CSV", "[fit][history]") {
-  const auto [x, y] = toy(128, 2);
-  const auto [xv, yv] = toy(64, 3);
+  const auto [x, y] = toy_data(128, 2);
+  const auto [xv, yv] = toy_data(64, 3);
   model_t m;
   std::ostringstream progress;
   auto options = quiet;
@@ -70,7 +59,7 @@ TEST_CASE("fit: validation_data is evaluated every epoch; history as CSV", "[fit
 }
 
 TEST_CASE("fit: early_stopping stops at the predicted epoch", "[fit][callbacks]") {
-  const auto [x, y] = toy(64, 4);
+  const auto [x, y] = toy_data(64, 4);
   // A learning rate of 0 keeps the loss exactly constant (no shuffling: same summation order),
   // so nothing improves after epoch 0 and patience 2 stops training after epoch 2.
   ctnn::model<net, ctnn::loss::categorical_crossentropy, ctnn::optim::sgd> m{{.learning_rate = 0.0f}};
@@ -82,7 +71,7 @@ TEST_CASE("fit: early_stopping stops at the predicted epoch", "[fit][callbacks]"
 }
 
 TEST_CASE("fit: reduce_lr_on_plateau changes the optimizer's rate, recorded in the history", "[fit][callbacks]") {
-  const auto [x, y] = toy(64, 5);
+  const auto [x, y] = toy_data(64, 5);
   // A rate too small to change any float parameter keeps the loss constant: epoch 0 sets the
   // best, epoch 1 does not improve (patience 1) and cuts the rate, which epoch 2 then uses.
   ctnn::model<net, ctnn::loss::categorical_crossentropy, ctnn::optim::sgd> m{{.learning_rate = 1e-30f}};
@@ -96,7 +85,7 @@ TEST_CASE("fit: reduce_lr_on_plateau changes the optimizer's rate, recorded in t
 }
 
 TEST_CASE("fit: initial_epoch resumes the epoch count", "[fit]") {
-  const auto [x, y] = toy(64, 6);
+  const auto [x, y] = toy_data(64, 6);
   model_t m;
   auto options = quiet;
   options.initial_epoch = 2;
@@ -108,7 +97,7 @@ TEST_CASE("fit: initial_epoch resumes the epoch count", "[fit]") {
 }
 
 TEST_CASE("fit: a non-finite loss stops training and keeps the last good parameters", "[fit]") {
-  auto [x, y] = toy(64, 7);
+  auto [x, y] = toy_data(64, 7);
   x[40][3] = std::numeric_limits<float>::infinity();  // in batch 3 of 4 (batch size 16, no shuffle)
   model_t m, twin;
   std::ostringstream out;
@@ -151,7 +140,7 @@ struct temp_dir {
 }  // namespace
 
 TEST_CASE("fit: a streamed dataset trains bit for bit like the same data in memory", "[fit][data]") {
-  const auto [x0, y0] = toy(300, 8);
+  const auto [x0, y0] = toy_data(300, 8);
   temp_dir dir;
   write_idx(dir.path, x0, y0);
   ctnn::idx_dataset<3, 8> stream(dir.path / "images", dir.path / "labels");
@@ -172,7 +161,7 @@ TEST_CASE("fit: a streamed dataset trains bit for bit like the same data in memo
 TEST_CASE("fit: memory stays flat as a streamed dataset grows", "[fit][data]") {
   temp_dir dir;
   auto bytes_for = [&](std::size_t n) {
-    const auto [x, y] = toy(n, 9);
+    const auto [x, y] = toy_data(n, 9);
     write_idx(dir.path, x, y);
     ctnn::idx_dataset<3, 8> stream(dir.path / "images", dir.path / "labels");
     model_t m;
@@ -187,7 +176,7 @@ TEST_CASE("fit: memory stays flat as a streamed dataset grows", "[fit][data]") {
 
 TEST_CASE("fit: bad streams and options give clear errors", "[fit][data]") {
   temp_dir dir;
-  const auto [x, y] = toy(20, 10);
+  const auto [x, y] = toy_data(20, 10);
   write_idx(dir.path, x, y);
   REQUIRE_THROWS_WITH((ctnn::idx_dataset<3, 9>(dir.path / "images", dir.path / "labels")),
                       Catch::Contains("each image is 2x4 (8 values) but the network input needs 9 values"));

@@ -8,6 +8,7 @@
 #include <ctnn/ctnn.hpp>
 
 #include "support/allocation_counter.hpp"
+#include "support/toy_data.hpp"
 
 // The one replacement of operator new for the whole test program: it only counts.
 #if defined(__GNUC__) && !defined(__clang__)
@@ -37,23 +38,10 @@ void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::fre
 
 namespace {
 
+using ctnn_test::toy_data;
+
 using mlp = ctnn::sequential<ctnn::input<784>, ctnn::dense<128, ctnn::relu>, ctnn::dense<64, ctnn::relu>,
                              ctnn::dense<10, ctnn::softmax>>;
-
-// A learnable toy problem: the class is the index of the largest of the first 3 inputs.
-template <std::size_t In>
-std::pair<ctnn::samples<In>, ctnn::samples<3>> toy_data(std::size_t n, std::uint64_t seed) {
-  ctnn::samples<In> x(n);
-  ctnn::samples<3> y(n);
-  ctnn::detail::rng r(seed);
-  for (std::size_t i = 0; i < n; ++i) {
-    for (auto& v : x[i]) v = static_cast<float>(r.uniform(-1, 1));
-    std::size_t best = 0;
-    for (std::size_t k = 1; k < 3; ++k) if (x[i][k] > x[i][best]) best = k;
-    y[i][best] = 1;
-  }
-  return {std::move(x), std::move(y)};
-}
 
 using toy = ctnn::sequential<ctnn::input<8>, ctnn::dense<16, ctnn::relu>, ctnn::dense<3, ctnn::softmax>>;
 

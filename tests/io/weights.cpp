@@ -28,8 +28,11 @@
 #include <ctnn/io/save_to_memory.hpp>
 
 #include "fuzz/fuzz_network.hpp"
+#include "support/toy_data.hpp"
 
 namespace {
+
+using ctnn_test::toy_data;
 
 namespace fs = std::filesystem;
 using Catch::Contains;
@@ -49,21 +52,6 @@ using leaky = ctnn::sequential<ctnn::input<8>,
                                ctnn::dropout<ctnn::dropout_rate{0.25}>,
                                ctnn::dense<3, ctnn::softmax>>;
 using toy_model = ctnn::model<toy, ctnn::loss::categorical_crossentropy, ctnn::optim::adam>;
-
-// The class is the index of the largest of the first 3 inputs.
-std::pair<ctnn::samples<8>, ctnn::samples<3>> toy_data(std::size_t n, std::uint64_t seed) {
-  ctnn::samples<8> x(n);
-  ctnn::samples<3> y(n);
-  ctnn::detail::rng r(seed);
-  for (std::size_t i = 0; i < n; ++i) {
-    for (auto& v : x[i]) v = static_cast<float>(r.uniform(-1, 1));
-    std::size_t best = 0;
-    for (std::size_t k = 1; k < 3; ++k)
-      if (x[i][k] > x[i][best]) best = k;
-    y[i][best] = 1;
-  }
-  return {std::move(x), std::move(y)};
-}
 
 // Everything a load may change.
 template <class M>
