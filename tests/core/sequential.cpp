@@ -26,6 +26,28 @@ TEST_CASE("sequential: shapes and parameter counts at compile time, as Keras cou
   STATIC_REQUIRE(deep::inference_workspace_size >= 4 + 4 + 5 + 5);
 }
 
+TEST_CASE("sequential: a layer's options are checked where it is linked (unknown kind, kind twice)", "[sequential]") {
+  using ctnn::detail::link_error;
+  using ctnn::detail::validate_link;
+  using one = ctnn::shape<4>;
+  using image = ctnn::shape<8, 8, 1>;
+  STATIC_REQUIRE(validate_link<ctnn::dense<3, ctnn::relu, ctnn::use_bias<false>>, one>() == link_error::none);
+  STATIC_REQUIRE(validate_link<ctnn::dense<3, ctnn::relu, ctnn::tanh>, one>() == link_error::option_twice);
+  STATIC_REQUIRE(validate_link<ctnn::dense<3, ctnn::padding::same>, one>() == link_error::unknown_option);
+  STATIC_REQUIRE(validate_link<ctnn::conv2d<2, ctnn::kernel<3, 3>, ctnn::strides<2, 2>, ctnn::relu>, image>() ==
+                 link_error::none);
+  STATIC_REQUIRE(validate_link<ctnn::conv2d<2, ctnn::kernel<3, 3>, ctnn::strides<1, 1>, ctnn::strides<2, 2>>, image>() ==
+                 link_error::option_twice);
+  STATIC_REQUIRE(validate_link<ctnn::conv2d<2, ctnn::kernel<3, 3>, int>, image>() == link_error::unknown_option);
+  STATIC_REQUIRE(validate_link<ctnn::max_pool2d<ctnn::pool<2, 2>, ctnn::padding::same, ctnn::padding::valid>, image>() ==
+                 link_error::option_twice);
+  STATIC_REQUIRE(validate_link<ctnn::average_pool2d<ctnn::pool<2, 2>, ctnn::relu>, image>() == link_error::unknown_option);
+  STATIC_REQUIRE(validate_link<ctnn::batch_normalization<ctnn::center<false>>, image>() == link_error::none);
+  STATIC_REQUIRE(validate_link<ctnn::batch_normalization<ctnn::scale<true>, ctnn::scale<false>>, image>() ==
+                 link_error::option_twice);
+  STATIC_REQUIRE(validate_link<ctnn::batch_normalization<ctnn::relu>, image>() == link_error::unknown_option);
+}
+
 TEST_CASE("sequential: summary() prints a Keras-style table", "[sequential]") {
   std::ostringstream os;
   mlp::summary(os);

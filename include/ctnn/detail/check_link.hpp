@@ -18,6 +18,8 @@ enum class link_error {
   window_too_large,
   dropout_rate,
   gaussian_noise_stddev,
+  unknown_option,
+  option_twice,
 };
 
 // What a spec says about an input shape; specs without a validate() (activations) accept any.
@@ -53,6 +55,10 @@ struct check_link {
                 "ctnn::sequential: the layer at Position (dropout) has a rate outside [0, 1); the rate is the fraction of values dropped in training");
   static_assert(layer_accepts<link_error::gaussian_noise_stddev, Position, Layer, InputShape>,
                 "ctnn::sequential: the layer at Position (gaussian_noise) has a negative or non-finite standard deviation; the noise's stddev must be a finite value of at least 0");
+  static_assert(layer_accepts<link_error::unknown_option, Position, Layer, InputShape>,
+                "ctnn::sequential: the layer at Position has an option it does not take (dense and conv2d take an activation, kernel_initializer<I>, bias_initializer<I>, use_bias<bool>, kernel_regularizer<R> and bias_regularizer<R>; conv2d and pooling strides<Sh, Sw> and a padding; batch_normalization center<bool> and scale<bool>)");
+  static_assert(layer_accepts<link_error::option_twice, Position, Layer, InputShape>,
+                "ctnn::sequential: the layer at Position is given the same kind of option twice (two activations, say); each kind of option may be given once");
 };
 
 }  // namespace ctnn::detail

@@ -18,11 +18,6 @@ template <class Pool, class... Options>
 struct pool2d_spec {
   static_assert(is_pool<Pool>::value,
                 "ctnn::max_pool2d/average_pool2d<Pool, Options...>: Pool must be ctnn::pool<Height, Width>");
-  static_assert((is_pool2d_option<Options>::value && ...),
-                "ctnn::max_pool2d/average_pool2d<Pool, Options...>: each option must be strides<Sh, Sw>, "
-                "padding::valid or padding::same");
-  static_assert(count_options<is_strides, Options...> <= 1 && count_options<is_padding, Options...> <= 1,
-                "ctnn::max_pool2d/average_pool2d<Pool, Options...>: each kind of option may be given once");
 
   using ctnn_layer_spec = void;
   static constexpr std::size_t pool_height = window_dims<Pool>::height;
@@ -33,6 +28,9 @@ struct pool2d_spec {
 
   template <class In>
   static constexpr link_error validate() {
+    if (!(is_pool2d_option<Options>::value && ...)) return link_error::unknown_option;
+    if (count_options<is_strides, Options...> > 1 || count_options<is_padding, Options...> > 1)
+      return link_error::option_twice;
     return validate_window<In, pool_height, pool_width, strides_type::rows, strides_type::columns,
                            same_padding>();
   }

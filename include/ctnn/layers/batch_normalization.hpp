@@ -63,20 +63,20 @@ constexpr std::array<double, N> filled(double v) {
 
 template <class... Options>
 struct batch_normalization {
-  static_assert((detail::is_batch_normalization_option<Options>::value && ...),
-                "ctnn::batch_normalization<Options...>: each option must be center<bool> or scale<bool>");
-  static_assert(detail::count_options<detail::is_center, Options...> <= 1 &&
-                    detail::count_options<detail::is_scale, Options...> <= 1,
-                "ctnn::batch_normalization<Options...>: each kind of option may be given once");
-
   using ctnn_layer_spec = void;
   static constexpr std::string_view kind = "batch_normalization";
   static constexpr bool has_center = detail::find_option_t<detail::is_center, center<true>, Options...>::value;
   static constexpr bool has_scale = detail::find_option_t<detail::is_scale, scale<true>, Options...>::value;
 
-  // Any shape: axis=-1 normalizes over every axis but the last.
+  // Options: center<bool> and scale<bool>, each at most once. Any shape: axis=-1 normalizes
+  // over every axis but the last.
   template <class In>
-  static constexpr detail::link_error validate() { return detail::link_error::none; }
+  static constexpr detail::link_error validate() {
+    if (!(detail::is_batch_normalization_option<Options>::value && ...)) return detail::link_error::unknown_option;
+    if (detail::count_options<detail::is_center, Options...> > 1 || detail::count_options<detail::is_scale, Options...> > 1)
+      return detail::link_error::option_twice;
+    return detail::link_error::none;
+  }
 
   template <class In>
   class layer {

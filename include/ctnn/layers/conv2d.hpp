@@ -50,14 +50,6 @@ template <std::size_t Filters, class Kernel, class... Options>
 struct conv2d {
   static_assert(detail::is_kernel<Kernel>::value,
                 "ctnn::conv2d<Filters, Kernel, Options...>: Kernel must be ctnn::kernel<Height, Width>");
-  static_assert((detail::is_conv2d_option<Options>::value && ...),
-                "ctnn::conv2d<Filters, Kernel, Options...>: each option must be an activation, "
-                "strides<Sh, Sw>, padding::valid, padding::same, kernel_initializer<I>, "
-                "bias_initializer<I>, use_bias<bool>, kernel_regularizer<R> or bias_regularizer<R>");
-  static_assert(detail::weight_options<Options...>::each_kind_once &&
-                    detail::count_options<detail::is_strides, Options...> <= 1 &&
-                    detail::count_options<detail::is_padding, Options...> <= 1,
-                "ctnn::conv2d<Filters, Kernel, Options...>: each kind of option may be given once");
 
   using ctnn_layer_spec = void;
   static constexpr std::string_view kind = "conv2d";
@@ -77,6 +69,10 @@ struct conv2d {
 
   template <class In>
   static constexpr detail::link_error validate() {
+    if (!(detail::is_conv2d_option<Options>::value && ...)) return detail::link_error::unknown_option;
+    if (!options::each_kind_once || detail::count_options<detail::is_strides, Options...> > 1 ||
+        detail::count_options<detail::is_padding, Options...> > 1)
+      return detail::link_error::option_twice;
     if (In::rank != 3) return detail::link_error::needs_rank_3;
     if (Filters == 0) return detail::link_error::zero_units;
     return detail::validate_window<In, kernel_height, kernel_width, strides_type::rows,

@@ -22,13 +22,6 @@ namespace ctnn {
 
 template <std::size_t Units, class... Options>
 struct dense {
-  static_assert((detail::is_weight_option<Options>::value && ...),
-                "ctnn::dense<Units, Options...>: each option must be an activation, "
-                "kernel_initializer<I>, bias_initializer<I>, use_bias<bool>, kernel_regularizer<R> "
-                "or bias_regularizer<R>");
-  static_assert(detail::weight_options<Options...>::each_kind_once,
-                "ctnn::dense<Units, Options...>: each kind of option may be given once");
-
   using ctnn_layer_spec = void;
   static constexpr std::string_view kind = "dense";
   static constexpr std::size_t units = Units;
@@ -42,6 +35,8 @@ struct dense {
 
   template <class In>
   static constexpr detail::link_error validate() {
+    if (!(detail::is_weight_option<Options>::value && ...)) return detail::link_error::unknown_option;
+    if (!options::each_kind_once) return detail::link_error::option_twice;
     if (Units == 0) return detail::link_error::zero_units;
     if (In::rank != 1) return detail::link_error::needs_rank_1;
     return detail::link_error::none;
