@@ -7,6 +7,9 @@
 #include <ctnn/data/load_dataset.hpp>
 #include <ctnn/data/to_categorical.hpp>
 
+#include "support/fifo.hpp"
+#include "support/temp_dir.hpp"
+
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -19,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include <sys/stat.h>
 #include <zlib.h>
 
 namespace {
@@ -28,27 +32,7 @@ using bytes = std::vector<std::uint8_t>;
 using Catch::Contains;
 
 // A directory of its own per test case, removed afterwards.
-class temp_dir {
- public:
-  temp_dir() {
-    std::random_device rd;
-    const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-    path_ = fs::temp_directory_path() /
-            ("ctnn-idx-test-" + std::to_string(stamp) + "-" + std::to_string(rd()));
-    fs::create_directories(path_);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  fs::path operator/(const std::string& name) const { return path_ / name; }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using ctnn_test::temp_dir;
 
 // An IDX file: magic number, big-endian dimensions, then payload.
 bytes idx_file(std::uint32_t magic, std::initializer_list<std::uint32_t> dims,
@@ -212,6 +196,21 @@ TEST_CASE("IDX readers report a missing file or a directory", "[data][idx][error
   }
   REQUIRE_THROWS_WITH(ctnn::load_idx_labels(dir.path()),
                       Contains(dir.path().string()) && Contains("is a directory"));
+}
+
+TEST_CASE("IDX readers refuse a FIFO or a device at once instead of waiting or reading forever", "[data][idx][errors]") {
+  temp_dir dir;
+  const auto fifo = dir / "train-images-idx3-ubyte";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  ctnn_test::refuses_without_blocking(fifo, [&] {
+    REQUIRE_THROWS_WITH((ctnn::load_idx_images<2, 2>(fifo)), Contains("is not a regular file"));
+  });
+  for (const char* name : {"train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"})
+    std::ofstream(dir / name).put('\0');
+  ctnn_test::refuses_without_blocking(fifo, [&] {
+    REQUIRE_THROWS_WITH((ctnn::load_idx_dataset<3, 2, 2>(dir.path())), Contains("is not a regular file"));
+  });
+  REQUIRE_THROWS_WITH(ctnn::load_idx_labels("/dev/zero"), Contains("/dev/zero") && Contains("is not a regular file"));
 }
 
 TEST_CASE("IDX readers report a wrong magic number in hex", "[data][idx][errors]") {

@@ -22,6 +22,8 @@
 #include <xtensor/xarray.hpp>
 #include <xtensor/xnpy.hpp>
 
+#include <zlib.h>
+
 #include <ctnn/ctnn.hpp>
 #include <ctnn/io/detail/byte_io.hpp>
 #include <ctnn/io/detail/npy_format.hpp>
@@ -31,6 +33,9 @@
 #include <ctnn/io/load_npz.hpp>
 #include <ctnn/io/save_npy.hpp>
 #include <ctnn/io/save_npz.hpp>
+
+#include "support/allocation_counter.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -45,26 +50,63 @@ using toy = ctnn::sequential<ctnn::input<8>,
 using toy_model = ctnn::model<toy, ctnn::loss::categorical_crossentropy, ctnn::optim::adam>;
 const fs::path data_dir = fs::path(__FILE__).parent_path() / "data";
 
-class temp_dir {
- public:
-  temp_dir() {
-    std::random_device rd;
-    path_ = fs::temp_directory_path() /
-            ("ctnn-npy-test-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) + "-" +
-             std::to_string(rd()));
-    fs::create_directories(path_);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  fs::path operator/(const std::string& name) const { return path_ / name; }
+using ctnn_test::temp_dir;
 
- private:
-  fs::path path_;
-};
+// A zip archive of DEFLATE entries (as numpy.savez_compressed writes), built here byte by byte so
+// that a test can make entries ctnn's own writer never would.
+std::vector<std::byte> deflated_zip(const std::vector<std::pair<std::string, std::vector<std::byte>>>& entries) {
+  std::vector<std::byte> out, directory;
+  auto put = [](std::vector<std::byte>& to, std::uint64_t v, int n) {
+    for (int i = 0; i < n; ++i) to.push_back(static_cast<std::byte>(v >> (8 * i)));
+  };
+  for (const auto& [name, data] : entries) {
+    std::vector<std::byte> packed(compressBound(static_cast<uLong>(data.size())) + 64);
+    z_stream z{};
+    REQUIRE(deflateInit2(&z, 1, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<std::byte*>(data.data()));
+    z.avail_in = static_cast<uInt>(data.size());
+    z.next_out = reinterpret_cast<Bytef*>(packed.data());
+    z.avail_out = static_cast<uInt>(packed.size());
+    REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
+    packed.resize(z.total_out);
+    deflateEnd(&z);
+    const auto crc = static_cast<std::uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size())));
+    const std::size_t offset = out.size();
+    for (auto* to : {&out, &directory}) {
+      const bool central = to == &directory;
+      put(*to, central ? 0x02014b50 : 0x04034b50, 4);
+      if (central) put(*to, 20, 2);  // version made by
+      put(*to, 20, 2);                // version needed
+      put(*to, 0, 2);                 // flags
+      put(*to, 8, 2);                 // deflate
+      put(*to, 0, 4);                 // time and date
+      put(*to, crc, 4);
+      put(*to, packed.size(), 4);
+      put(*to, data.size(), 4);
+      put(*to, name.size(), 2);
+      put(*to, 0, 2);                 // extra length
+      if (central) {
+        put(*to, 0, 2);  // comment length
+        put(*to, 0, 2);  // disk
+        put(*to, 0, 2);  // internal attributes
+        put(*to, 0, 4);  // external attributes
+        put(*to, offset, 4);
+      }
+      for (char c : name) to->push_back(static_cast<std::byte>(c));
+      if (!central) to->insert(to->end(), packed.begin(), packed.end());
+    }
+  }
+  const std::size_t directory_at = out.size();
+  out.insert(out.end(), directory.begin(), directory.end());
+  put(out, 0x06054b50, 4);
+  put(out, 0, 4);  // disks
+  put(out, entries.size(), 2);
+  put(out, entries.size(), 2);
+  put(out, directory.size(), 4);
+  put(out, directory_at, 4);
+  put(out, 0, 2);  // comment length
+  return out;
+}
 
 bool same(const xt::xarray<float>& a, const xt::xarray<float>& b) {
   return a.shape() == b.shape() && std::equal(a.begin(), a.end(), b.begin());
@@ -267,4 +309,45 @@ TEST_CASE("load_npz refuses damaged archives and other networks' tensors, leavin
   ctnn::save_npz(tanh_model, dir / "tanh.npz");
   npz_refused(fresh, dir / "tanh.npz", reason::network_mismatch, "activation=relu");
   ctnn::load_npz(fresh, dir / "tanh.npz", {.require_same_network = false});
+}
+
+TEST_CASE("load_npz: memory is bounded by the network's tensors, not by what an entry inflates to", "[io][npz][bad]") {
+  // A 1 MB archive can inflate to 1 GB. Both archives below hold, for dense/kernel (8 x 16), 32 MiB
+  // of zeros behind the npy header; compressed they are about 32 KiB. Before the fix the reader
+  // allocated the entry's whole inflated size before it looked at the header.
+  auto npy_header = [](std::vector<std::uint64_t> shape, std::size_t extra_bytes) {
+    ctnn::detail::byte_writer w;
+    ctnn::detail::write_npy_header(w, "<f4", shape);
+    auto bytes = std::move(w).take();
+    bytes.resize(bytes.size() + extra_bytes, std::byte{0});
+    return bytes;
+  };
+  constexpr std::size_t big = std::size_t{32} << 20;
+  const auto check = [](const std::vector<std::byte>& archive, reason why, const std::string& text) {
+    toy_model m;
+    const std::vector<float> before(m.parameters().begin(), m.parameters().end());
+    std::size_t bytes = 0;
+    try {
+      ctnn_test::allocated_bytes() = 0;
+      ctnn_test::counting() = true;
+      ctnn::detail::load_npz_bytes(m, archive, "<bomb>", {});
+      ctnn_test::counting() = false;
+      FAIL("the archive loaded");
+    } catch (const ctnn::io_error& e) {
+      ctnn_test::counting() = false;
+      bytes = ctnn_test::allocated_bytes();
+      INFO(e.what());
+      CHECK(e.why() == why);
+      CHECK_THAT(e.what(), Contains(text));
+    }
+    INFO("allocated " << bytes << " bytes while loading");
+    CHECK(bytes < (std::size_t{1} << 20));
+    CHECK(std::equal(before.begin(), before.end(), m.parameters().begin()));
+  };
+  // The npy header says (8, 16), the entry is 32 MiB longer: corrupt, found from the header.
+  check(deflated_zip({{"dense/kernel.npy", npy_header({8, 16}, 4 * 128 + big)}}), reason::corrupt,
+        "zip entry's size");
+  // Header and entry agree on a 2048 x 4096 kernel: the wrong shape, found before the data.
+  check(deflated_zip({{"dense/kernel.npy", npy_header({2048, 4096}, big)}}), reason::shape_mismatch,
+        "tensor 'dense/kernel': shape: expected (8, 16), found (2048, 4096)");
 }

@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <csignal>
 #include <array>
 #include <chrono>
 #include <cmath>
@@ -14,12 +16,20 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
+
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <ctnn/ctnn.hpp>
 #include <ctnn/io/detail/byte_io.hpp>
 #include <ctnn/io/io_error.hpp>
 #include <ctnn/io/load.hpp>
+#include <ctnn/io/load_npy.hpp>
+#include <ctnn/io/load_npz.hpp>
 #include <ctnn/io/load_from_memory.hpp>
 #include <ctnn/io/make_test_vector.hpp>
 #include <ctnn/io/network_description.hpp>
@@ -28,6 +38,8 @@
 #include <ctnn/io/save_to_memory.hpp>
 
 #include "fuzz/fuzz_network.hpp"
+#include "support/fifo.hpp"
+#include "support/temp_dir.hpp"
 #include "support/toy_data.hpp"
 
 namespace {
@@ -149,26 +161,7 @@ void refresh_checksum(bytes& file) {
   for (int i = 0; i < 4; ++i) file[file.size() - 4 + static_cast<std::size_t>(i)] = static_cast<std::byte>(crc >> (8 * i));
 }
 
-class temp_dir {
- public:
-  temp_dir() {
-    std::random_device rd;
-    path_ = fs::temp_directory_path() /
-            ("ctnn-io-test-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) + "-" +
-             std::to_string(rd()));
-    fs::create_directories(path_);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  fs::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  fs::path path_;
-};
+using ctnn_test::temp_dir;
 
 }  // namespace
 
@@ -227,7 +220,7 @@ TEST_CASE("save and load: parameters, optimizer state, iterations, layer state",
   temp_dir dir;
   ctnn::save(a, dir / "toy.ctnn");
   CHECK(fs::exists(dir / "toy.ctnn"));
-  CHECK_FALSE(fs::exists(dir / "toy.ctnn.partial"));
+  CHECK(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()) == 1);  // no temporary left
   toy_model b({.learning_rate = 1e-2f}, {}, {.seed = 99});
   REQUIRE(snapshot<toy_model>(b) != snapshot<toy_model>(a));
   ctnn::load(b, dir / "toy.ctnn");
@@ -572,6 +565,111 @@ TEST_CASE("load: files that cannot be opened or written", "[io][bad]") {
   }
   CHECK_THROWS_AS(ctnn::load(m, dir / ""), ctnn::io_error);
   CHECK_THROWS_AS(ctnn::save(m, dir / "no" / "such" / "dir.ctnn"), ctnn::io_error);
+}
+
+TEST_CASE("load, load_npy, load_npz: a FIFO, a device or a directory is refused at once, by name", "[io][bad]") {
+  temp_dir dir;
+  const fs::path fifo = dir / "fifo.ctnn";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  toy_model m;
+  const auto before = snapshot<toy_model>(m);
+  ctnn_test::refuses_without_blocking(fifo, [&] {
+    REQUIRE_THROWS_WITH(ctnn::load(m, fifo), Contains("fifo.ctnn: file: expected a regular file, found a FIFO"));
+  });
+  ctnn_test::refuses_without_blocking(fifo, [&] { REQUIRE_THROWS_WITH(ctnn::load_npy(fifo), Contains("found a FIFO")); });
+  ctnn_test::refuses_without_blocking(fifo, [&] { REQUIRE_THROWS_WITH(ctnn::load_npz(m, fifo), Contains("found a FIFO")); });
+  // /dev/zero never ends: read to its end, it grew without bound.
+  REQUIRE_THROWS_WITH(ctnn::load(m, "/dev/zero"), Contains("expected a regular file, found a character device"));
+  REQUIRE_THROWS_WITH(ctnn::load(m, dir.path()), Contains("expected a regular file, found a directory"));
+  CHECK(snapshot<toy_model>(m) == before);
+}
+
+TEST_CASE("save: replaces atomically, keeps the replaced file's permissions and symbolic links", "[io][save]") {
+  temp_dir dir;
+  toy_model a, b({}, {}, {.seed = 7});
+  const auto only_files = [&](std::initializer_list<std::string> names) {
+    std::vector<std::string> found;
+    for (const auto& e : fs::directory_iterator(dir.path())) found.push_back(e.path().filename().string());
+    std::sort(found.begin(), found.end());
+    std::vector<std::string> expected(names);
+    std::sort(expected.begin(), expected.end());
+    CHECK(found == expected);
+  };
+
+  // A new file gets what open(..., 0666) gives it under the umask.
+  const mode_t mask = ::umask(022);
+  ::umask(mask);
+  ctnn::save(a, dir / "new.ctnn");
+  CHECK((fs::status(dir / "new.ctnn").permissions() & fs::perms::mask) == fs::perms(0666 & ~mask));
+
+  // A private file stays private.
+  fs::permissions(dir / "new.ctnn", fs::perms::owner_read | fs::perms::owner_write);
+  ctnn::save(b, dir / "new.ctnn");
+  CHECK((fs::status(dir / "new.ctnn").permissions() & fs::perms::mask) == (fs::perms::owner_read | fs::perms::owner_write));
+  toy_model c({}, {}, {.seed = 3});
+  ctnn::load(c, dir / "new.ctnn");
+  CHECK(snapshot<toy_model>(c) == snapshot<toy_model>(b));
+
+  // Saving through a symbolic link replaces the file it points to and keeps the link.
+  fs::create_symlink("new.ctnn", dir / "link.ctnn");
+  ctnn::save(a, dir / "link.ctnn");
+  CHECK(fs::is_symlink(fs::symlink_status(dir / "link.ctnn")));
+  ctnn::load(c, dir / "new.ctnn");
+  CHECK(snapshot<toy_model>(c) == snapshot<toy_model>(a));
+  only_files({"new.ctnn", "link.ctnn"});
+}
+
+TEST_CASE("save: concurrent saves to one path each leave a whole file", "[io][save]") {
+  // Each save writes a temporary file of its own; with one fixed name the two writers would
+  // overwrite or rename away each other's file.
+  temp_dir dir;
+  toy_model a, b({}, {}, {.seed = 7});
+  std::atomic<int> failures{0};
+  const auto saver = [&](const toy_model& m) {
+    for (int i = 0; i < 25; ++i) {
+      try {
+        ctnn::save(m, dir / "shared.ctnn");
+      } catch (const std::exception&) {
+        ++failures;
+      }
+    }
+  };
+  std::thread one(saver, std::cref(a)), two(saver, std::cref(b));
+  one.join();
+  two.join();
+  CHECK(failures == 0);
+  toy_model c({}, {}, {.seed = 3});
+  ctnn::load(c, dir / "shared.ctnn");
+  CHECK((snapshot<toy_model>(c) == snapshot<toy_model>(a) || snapshot<toy_model>(c) == snapshot<toy_model>(b)));
+  CHECK(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()) == 1);
+}
+
+TEST_CASE("save: a full disk leaves the old file as it was, and no temporary file", "[io][save][bad]") {
+  // The file size limit (RLIMIT_FSIZE) stands in for a full disk: writes past it fail with EFBIG
+  // as they would with ENOSPC (SIGXFSZ is ignored meanwhile, so the write returns the error).
+  temp_dir dir;
+  toy_model a, b({}, {}, {.seed = 7});
+  ctnn::save(a, dir / "model.ctnn");
+  const auto original = ctnn::detail::read_whole_file(dir / "model.ctnn");
+  REQUIRE(original.size() > 1024);
+  rlimit old{};
+  REQUIRE(::getrlimit(RLIMIT_FSIZE, &old) == 0);
+  const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  rlimit small = old;
+  small.rlim_cur = 1024;
+  REQUIRE(::setrlimit(RLIMIT_FSIZE, &small) == 0);
+  bool threw = false;
+  try {
+    ctnn::save(b, dir / "model.ctnn");
+  } catch (const ctnn::io_error& e) {
+    threw = true;
+    CHECK_THAT(e.what(), Contains("a write error after"));
+  }
+  ::setrlimit(RLIMIT_FSIZE, &old);
+  std::signal(SIGXFSZ, old_handler);
+  CHECK(threw);
+  CHECK(ctnn::detail::read_whole_file(dir / "model.ctnn") == original);
+  CHECK(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()) == 1);
 }
 
 TEST_CASE("load: the fuzzers' seed files, golden files of format version 1, still load", "[io][golden]") {

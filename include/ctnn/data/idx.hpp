@@ -17,6 +17,9 @@
 #include <system_error>
 #include <vector>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "../core/samples.hpp"
@@ -30,20 +33,29 @@ namespace detail {
 class idx_input {
  public:
   explicit idx_input(const std::filesystem::path& path) : path_(path) {
-    std::error_code ec;
-    const auto status = std::filesystem::status(path, ec);
-    if (status.type() == std::filesystem::file_type::not_found)
-      throw data_error(path, "no such file");
-    if (status.type() == std::filesystem::file_type::directory)
-      throw data_error(path, "is a directory, not an IDX file");
+    // Opened without blocking (a FIFO must not wait for a writer) and read only when it is a
+    // regular file: a FIFO or a device such as /dev/zero is refused by name.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+      const int error = errno;
+      if (error == ENOENT) throw data_error(path, "no such file");
+      throw data_error(path, "cannot open: " + std::generic_category().message(error));
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      const bool directory = S_ISDIR(st.st_mode);
+      ::close(fd);
+      throw data_error(path, directory ? "is a directory, not an IDX file" : "is not a regular file (a FIFO or a device?)");
+    }
+    size_on_disk_ = static_cast<std::uintmax_t>(st.st_size);
     errno = 0;
-    file_ = gzopen(path.string().c_str(), "rb");
-    if (file_ == nullptr)
+    file_ = gzdopen(fd, "rb");  // owns fd from here
+    if (file_ == nullptr) {
+      ::close(fd);
       throw data_error(path, "cannot open: " + (errno != 0 ? std::generic_category().message(errno)
                                                            : std::string("out of memory")));
+    }
     gzbuffer(file_, 1u << 17);  // The default 8 KiB makes a 47 MB file take thousands of reads.
-    size_on_disk_ = std::filesystem::file_size(path, ec);
-    if (ec) size_on_disk_ = 0;
   }
   idx_input(const idx_input&) = delete;
   idx_input& operator=(const idx_input&) = delete;

@@ -1,6 +1,6 @@
 #pragma once
 // Little-endian byte buffers for ctnn's file formats: a growing writer, a bounds-checked reader
-// that reports running out as an io_error naming the field, CRC-32, and whole-file read/write.
+// that reports running out as an io_error naming the field, and CRC-32 (files: file_io.hpp).
 // Everything is explicit byte order, so files are the same on every host.
 #include <algorithm>
 #include <bit>
@@ -10,7 +10,6 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <span>
 #include <string>
 #include <string_view>
@@ -20,10 +19,9 @@
 #include <zlib.h>
 
 #include "../io_error.hpp"
+#include "file_io.hpp"
 
 namespace ctnn::detail {
-
-using byte_vector = std::vector<std::byte>;
 
 inline std::uint32_t crc32_of(std::span<const std::byte> bytes, std::uint32_t crc = 0) {
   uLong c = crc;
@@ -154,61 +152,6 @@ inline void floats_from_le(std::span<const std::byte> bytes, float* out) {
 // Little-endian float64 values from raw bytes (any alignment).
 inline void doubles_from_le(std::span<const std::byte> bytes, double* out) {
   for (std::size_t i = 0; i < bytes.size() / 8; ++i) out[i] = std::bit_cast<double>(load_le(bytes.data() + 8 * i, 8));
-}
-
-inline byte_vector read_whole_file(const std::filesystem::path& path) {
-  const std::string source = path.string();
-  std::error_code ec;
-  const auto status = std::filesystem::status(path, ec);
-  if (status.type() == std::filesystem::file_type::not_found)
-    throw io_error(io_error::reason::cannot_open, source, "file", "an existing file", "no such file");
-  if (status.type() == std::filesystem::file_type::directory)
-    throw io_error(io_error::reason::cannot_open, source, "file", "a regular file", "a directory");
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw io_error(io_error::reason::cannot_open, source, "file", "a readable file",
-                   "cannot open it: " + std::generic_category().message(errno));
-  byte_vector bytes;
-  char buffer[1 << 16];
-  while (in) {
-    in.read(buffer, sizeof buffer);
-    const auto got = static_cast<std::size_t>(in.gcount());
-    const auto* b = reinterpret_cast<const std::byte*>(buffer);
-    bytes.insert(bytes.end(), b, b + got);
-  }
-  if (in.bad())
-    throw io_error(io_error::reason::cannot_open, source, "file", "a readable file", "a read error");
-  return bytes;
-}
-
-// Writes beside the target and renames over it, so that a crash or a full disk never leaves a
-// half-written file where a good one was.
-inline void write_whole_file(const std::filesystem::path& path, std::span<const std::byte> bytes) {
-  const std::string source = path.string();
-  std::filesystem::path temporary = path;
-  temporary += ".partial";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out)
-      throw io_error(io_error::reason::cannot_open, source, "file", "a writable location",
-                     "cannot create " + temporary.string() + ": " + std::generic_category().message(errno));
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-    out.flush();
-    if (!out) {
-      std::error_code ignored;
-      std::filesystem::remove(temporary, ignored);
-      throw io_error(io_error::reason::cannot_open, source, "file",
-                     std::to_string(bytes.size()) + " bytes written", "a write error (disk full?)");
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(temporary, path, ec);
-  if (ec) {
-    std::error_code ignored;
-    std::filesystem::remove(temporary, ignored);
-    throw io_error(io_error::reason::cannot_open, source, "file", "a writable location",
-                   "cannot replace it: " + ec.message());
-  }
 }
 
 }  // namespace ctnn::detail

@@ -3,6 +3,7 @@
 // the header's Python-literal dictionary checked, and writing version 1.0 with the data aligned
 // to 64 bytes as NumPy does. ctnn reads float32 and float64 (either byte order, converted to
 // float) in C order; anything else is refused with the dtype named.
+#include <algorithm>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -151,23 +152,43 @@ class npy_header_parser {
   const std::string& what_;
 };
 
-// Parses a whole .npy file; `what` names it in errors ("file", "entry 'dense/kernel.npy'").
-inline npy_array parse_npy(std::span<const std::byte> bytes, const std::string& source, const std::string& what) {
+// The largest header ctnn reads. NumPy writes a few hundred bytes, and since NumPy 1.24 refuses
+// headers over 10000 bytes by default; a longer one is damage, refused before it is read.
+inline constexpr std::size_t npy_max_header_length = std::size_t{1} << 16;
+
+// How many bytes of a .npy file come before its data: magic, version, header length and header,
+// read from its first 12 bytes (fewer where the file is shorter; then it is truncated).
+inline std::size_t npy_data_offset(std::span<const std::byte> first, const std::string& source, const std::string& what) {
   using reason = io_error::reason;
-  const std::size_t head = std::min(bytes.size(), npy_magic.size());
+  const std::size_t head = std::min(first.size(), npy_magic.size());
   for (std::size_t i = 0; i < head; ++i)
-    if (static_cast<char>(bytes[i]) != npy_magic[i])
+    if (static_cast<char>(first[i]) != npy_magic[i])
       throw io_error(reason::bad_magic, source, what + ": magic string",
                      bytes_text(std::as_bytes(std::span(npy_magic.data(), npy_magic.size()))),
-                     bytes_text(bytes.first(head)), "not a NumPy .npy file");
-  byte_reader r(bytes, source, reason::truncated, what + ": ");
+                     bytes_text(first.first(head)), "not a NumPy .npy file");
+  byte_reader r(first, source, reason::truncated, what + ": ");
   r.take(npy_magic.size(), "magic string");
   const std::uint8_t major = r.u8("format version"), minor = r.u8("format version");
   if (major < 1 || major > 3)
     throw io_error(reason::unsupported_version, source, what + ": format version", "1.0, 2.0 or 3.0",
                    std::to_string(major) + "." + std::to_string(minor));
   const std::size_t header_length = major == 1 ? r.u16("header length") : r.u32("header length");
-  const std::string header = r.text(header_length, "header");
+  if (header_length > npy_max_header_length)
+    throw io_error(reason::corrupt, source, what + ": header length",
+                   "at most " + std::to_string(npy_max_header_length) + " bytes", std::to_string(header_length),
+                   "the .npy header is damaged");
+  return r.position() + header_length;
+}
+
+// Parses the header of a .npy file from its first npy_data_offset bytes (or more): dtype, order,
+// shape and element count, every part checked. data is left empty.
+inline npy_array parse_npy_header(std::span<const std::byte> bytes, const std::string& source, const std::string& what) {
+  using reason = io_error::reason;
+  const std::size_t data_at = npy_data_offset(bytes.first(std::min<std::size_t>(bytes.size(), 12)), source, what);
+  byte_reader r(bytes, source, reason::truncated, what + ": ");
+  r.take(data_at, "header");  // the whole header is there (else: truncated)
+  const std::size_t header_start = bytes[6] == std::byte{1} ? 10 : 12;
+  const std::string_view header(reinterpret_cast<const char*>(bytes.data()) + header_start, data_at - header_start);
   npy_array a = npy_header_parser(header, source, what).parse();
   const std::uint64_t item = npy_item_size(a.descr);
   if (item == 0)
@@ -182,16 +203,29 @@ inline npy_array parse_npy(std::span<const std::byte> bytes, const std::string& 
   if (overflow)
     throw io_error(reason::corrupt, source, what + ": shape", "fewer than 2^61 values", npy_shape_text(a.shape),
                    "the shape is absurd");
-  const std::uint64_t need = a.count * item;
-  if (need > r.remaining())
+  return a;
+}
+
+// Bytes of a whole .npy file with this header: header and data.
+inline std::uint64_t npy_file_size(const npy_array& header, std::size_t data_offset) {
+  return data_offset + header.count * npy_item_size(header.descr);
+}
+
+// Parses a whole .npy file; `what` names it in errors ("file", "entry 'dense/kernel.npy'").
+inline npy_array parse_npy(std::span<const std::byte> bytes, const std::string& source, const std::string& what) {
+  using reason = io_error::reason;
+  npy_array a = parse_npy_header(bytes, source, what);
+  const std::size_t data_at = npy_data_offset(bytes.first(std::min<std::size_t>(bytes.size(), 12)), source, what);
+  const std::uint64_t need = a.count * npy_item_size(a.descr), remaining = bytes.size() - data_at;
+  if (need > remaining)
     throw io_error(reason::truncated, source, what + ": data",
                    std::to_string(need) + " bytes for shape " + npy_shape_text(a.shape),
-                   std::to_string(r.remaining()) + " bytes", "the array is truncated");
-  if (need < r.remaining())
+                   std::to_string(remaining) + " bytes", "the array is truncated");
+  if (need < remaining)
     throw io_error(reason::corrupt, source, what + ": data",
                    std::to_string(need) + " bytes for shape " + npy_shape_text(a.shape),
-                   std::to_string(r.remaining()) + " bytes", "data follows the array");
-  a.data = r.take(static_cast<std::size_t>(need), "data");
+                   std::to_string(remaining) + " bytes", "data follows the array");
+  a.data = bytes.subspan(data_at, static_cast<std::size_t>(need));
   return a;
 }
 

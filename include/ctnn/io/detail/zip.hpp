@@ -2,9 +2,9 @@
 // The part of the zip format .npz archives use. Writing: STORED (uncompressed) entries, as
 // numpy.savez does. Reading: STORED and DEFLATE entries (numpy.savez_compressed), zip64 size
 // fields (numpy forces them on every entry) and the zip64 end record; every offset and size is
-// checked against the archive before use, an entry's uncompressed size is bounded by what
-// DEFLATE can expand its compressed size to before anything is allocated, and each entry's
-// CRC-32 is verified. Encrypted, multi-disk and other compression methods are refused.
+// checked against the archive before use, entries are inflated only as far as a reader asks (so a
+// header can be checked before the data it declares is allocated), and each entry's CRC-32 is
+// verified. Encrypted, multi-disk and other compression methods are refused.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -191,51 +191,98 @@ inline std::vector<zip_entry> parse_zip(std::span<const std::byte> bytes, const 
   return entries;
 }
 
-// The entry's bytes, inflated if needed, after checking its size and CRC-32.
-inline byte_vector extract(const zip_entry& e, const std::string& source) {
-  using reason = io_error::reason;
-  const std::string what = "zip entry '" + e.name + "'";
-  byte_vector out;
-  if (e.method == 0) {
-    out.assign(e.data.begin(), e.data.end());
-  } else {
-    // DEFLATE expands at most 1032:1; a larger claim is a lie, found before allocating it.
-    if (e.size > 1032 * e.compressed_size + 1024)
-      throw io_error(reason::corrupt, source, what + ": size",
-                     "at most " + std::to_string(1032 * e.compressed_size + 1024) + " bytes from " +
-                         std::to_string(e.compressed_size) + " compressed",
-                     std::to_string(e.size), "the zip archive is damaged");
-    out.resize(static_cast<std::size_t>(e.size));
-    z_stream z{};
-    if (inflateInit2(&z, -MAX_WBITS) != Z_OK)
-      throw io_error(reason::corrupt, source, what, "a zlib stream", "zlib could not start");
-    std::size_t in_done = 0, out_done = 0;
-    int status = Z_OK;
-    while (status == Z_OK) {
-      const std::size_t in_chunk = std::min<std::size_t>(e.data.size() - in_done, 1u << 30);
-      const std::size_t out_chunk = std::min<std::size_t>(out.size() - out_done, 1u << 30);
-      z.next_in = reinterpret_cast<Bytef*>(const_cast<std::byte*>(e.data.data() + in_done));
-      z.avail_in = static_cast<uInt>(in_chunk);
-      z.next_out = reinterpret_cast<Bytef*>(out.data() + out_done);
-      z.avail_out = static_cast<uInt>(out_chunk);
-      status = inflate(&z, Z_NO_FLUSH);
-      in_done += in_chunk - z.avail_in;
-      out_done += out_chunk - z.avail_out;
-      if (status == Z_OK && in_chunk - z.avail_in == 0 && out_chunk - z.avail_out == 0) status = Z_BUF_ERROR;
+// An entry's bytes, inflated only as far as they are asked for: prefix(n) gives its first n bytes
+// (all of it when shorter), so a reader can check a header -- an .npy entry's shape and dtype --
+// before the data it declares is inflated; all() gives the whole entry after checking that the
+// stream ends exactly at the entry's size and that its CRC-32 matches. Memory never exceeds what
+// was asked for, whatever the stream would expand to.
+class zip_entry_reader {
+ public:
+  zip_entry_reader(const zip_entry& e, const std::string& source) : e_(e), source_(source) {
+    if (e.method == 8) {
+      // DEFLATE expands at most 1032:1; a larger claim is a lie, found before inflating anything.
+      if (e.size > 1032 * e.compressed_size + 1024)
+        throw io_error(io_error::reason::corrupt, source, what() + ": size",
+                       "at most " + std::to_string(1032 * e.compressed_size + 1024) + " bytes from " +
+                           std::to_string(e.compressed_size) + " compressed",
+                       std::to_string(e.size), "the zip archive is damaged");
+      if (inflateInit2(&z_, -MAX_WBITS) != Z_OK)
+        throw io_error(io_error::reason::corrupt, source, what(), "a zlib stream", "zlib could not start");
+      started_ = true;
     }
-    inflateEnd(&z);
-    if (status != Z_STREAM_END || out_done != out.size())
-      throw io_error(reason::corrupt, source, what + ": deflate data",
-                     std::to_string(e.size) + " bytes from a complete stream",
-                     status == Z_STREAM_END ? std::to_string(out_done) + " bytes"
-                                            : std::string("a broken or truncated stream"),
-                     "the zip archive is damaged");
   }
-  const std::uint32_t crc = crc32_of(out);
-  if (crc != e.crc)
-    throw io_error(reason::bad_checksum, source, what + ": CRC-32", hex(e.crc, 8) + " (stored in the archive)",
-                   hex(crc, 8) + " (computed)", "the archive was changed or damaged after it was written");
-  return out;
-}
+  zip_entry_reader(const zip_entry_reader&) = delete;
+  zip_entry_reader& operator=(const zip_entry_reader&) = delete;
+  ~zip_entry_reader() {
+    if (started_) inflateEnd(&z_);
+  }
+
+  std::uint64_t size() const noexcept { return e_.size; }
+
+  std::span<const std::byte> prefix(std::uint64_t n) {
+    const auto want = static_cast<std::size_t>(std::min(n, e_.size));
+    if (e_.method == 0) return e_.data.first(want);
+    inflate_to(want);
+    return std::span<const std::byte>(out_).first(want);
+  }
+
+  std::span<const std::byte> all() {
+    const auto bytes = prefix(e_.size);
+    if (e_.method == 8 && !ended_) {
+      // The stream must end here: one more byte of output means the entry is longer than its size.
+      std::byte extra{};
+      const int status = step(&extra, 1);
+      if (status != Z_STREAM_END)
+        throw damaged(std::to_string(e_.size) + " bytes from a complete stream",
+                      z_.avail_out == 0 ? "more data than that" : "a broken or truncated stream");
+    }
+    const std::uint32_t crc = crc32_of(bytes);
+    if (crc != e_.crc)
+      throw io_error(io_error::reason::bad_checksum, source_, what() + ": CRC-32", hex(e_.crc, 8) + " (stored in the archive)",
+                     hex(crc, 8) + " (computed)", "the archive was changed or damaged after it was written");
+    return bytes;
+  }
+
+ private:
+  std::string what() const { return "zip entry '" + e_.name + "'"; }
+  io_error damaged(const std::string& expected, const std::string& found) const {
+    return io_error(io_error::reason::corrupt, source_, what() + ": deflate data", expected, found,
+                    "the zip archive is damaged");
+  }
+  // One inflate call into [out, out + n); returns zlib's status.
+  int step(std::byte* out, std::size_t n) {
+    const std::size_t in_chunk = std::min<std::size_t>(e_.data.size() - in_done_, 1u << 30);
+    z_.next_in = reinterpret_cast<Bytef*>(const_cast<std::byte*>(e_.data.data() + in_done_));
+    z_.avail_in = static_cast<uInt>(in_chunk);
+    z_.next_out = reinterpret_cast<Bytef*>(out);
+    z_.avail_out = static_cast<uInt>(n);
+    const int status = inflate(&z_, Z_NO_FLUSH);
+    in_done_ += in_chunk - z_.avail_in;
+    if (status == Z_STREAM_END) ended_ = true;
+    return status;
+  }
+  void inflate_to(std::size_t want) {
+    if (want <= out_.size()) return;
+    std::size_t done = out_.size();
+    out_.resize(want);
+    while (done < want) {
+      if (ended_) throw damaged(std::to_string(e_.size) + " bytes", std::to_string(done) + " bytes (the stream ended)");
+      const std::size_t chunk = std::min<std::size_t>(want - done, 1u << 30);
+      const int status = step(out_.data() + done, chunk);
+      const std::size_t got = chunk - z_.avail_out;
+      done += got;
+      if (status != Z_OK && status != Z_STREAM_END) throw damaged(std::to_string(e_.size) + " bytes from a complete stream", "a broken or truncated stream");
+      if (status == Z_OK && got == 0 && z_.avail_in == 0 && in_done_ == e_.data.size())
+        throw damaged(std::to_string(e_.size) + " bytes from a complete stream", "a truncated stream");
+    }
+  }
+
+  const zip_entry& e_;
+  const std::string& source_;
+  z_stream z_{};
+  bool started_ = false, ended_ = false;
+  std::size_t in_done_ = 0;
+  byte_vector out_;
+};
 
 }  // namespace ctnn::detail
