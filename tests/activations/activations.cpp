@@ -1,8 +1,12 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <limits>
 #include <tuple>
 #include <vector>
+
+#include <xtensor/xadapt.hpp>
+#include <xtensor/xtensor.hpp>
 
 #include <ctnn/ctnn.hpp>
 
@@ -38,6 +42,37 @@ TEMPLATE_LIST_TEST_CASE("activation: the vectorized forward pass equals a plain 
   const auto z = y;
   ctnn::kernels::activate(a, y.data(), 1, y.size());
   for (std::size_t i = 0; i < z.size(); ++i) CHECK(y[i] == Approx(reference(a, z[i])).margin(1e-6));
+}
+
+TEMPLATE_LIST_TEST_CASE("activation: NaN in, NaN out (as TensorFlow), on both code paths", "[activation][nan]", elementwise) {
+  // Lanes 5 (in a SIMD batch) and 36 (the scalar tail) are NaN: they stay NaN, in the vectorized
+  // pass and in the xtensor expression; the other lanes are unaffected.
+  const TestType a{};
+  auto y = sample_inputs<float>();
+  y[5] = y[36] = std::numeric_limits<float>::quiet_NaN();
+  const auto z = y;
+  ctnn::kernels::activate(a, y.data(), 1, y.size());
+  const xt::xtensor<float, 1> expression = a(xt::adapt(z));
+  for (std::size_t i = 0; i < z.size(); ++i) {
+    INFO("lane " << i);
+    if (i == 5 || i == 36) {
+      CHECK(std::isnan(y[i]));
+      CHECK(std::isnan(expression(i)));
+    } else {
+      CHECK(y[i] == Approx(reference(a, z[i])).margin(1e-6));
+      CHECK(expression(i) == Approx(reference(a, z[i])).margin(1e-6));
+    }
+  }
+}
+
+TEST_CASE("softmax: a NaN in a row makes that row NaN", "[activation][nan]") {
+  std::vector<float> y(2 * 19, 0.5f);
+  y[3] = std::numeric_limits<float>::quiet_NaN();
+  ctnn::kernels::activate(ctnn::softmax{}, y.data(), 2, 19);
+  for (std::size_t j = 0; j < 19; ++j) {
+    CHECK(std::isnan(y[j]));
+    CHECK(y[19 + j] == Approx(1.0 / 19));
+  }
 }
 
 TEMPLATE_LIST_TEST_CASE("activation: backward matches finite differences (double)", "[activation][gradient]", elementwise) {

@@ -5,10 +5,14 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
+#include <span>
+#include <stdexcept>
 #include <sstream>
 
 #include <ctnn/ctnn.hpp>
 
+#include "support/temp_dir.hpp"
 #include "support/allocation_counter.hpp"
 #include "support/toy_data.hpp"
 
@@ -112,6 +116,67 @@ TEST_CASE("fit: a non-finite loss stops training and keeps the last good paramet
   for (float v : m.parameters()) REQUIRE(std::isfinite(v));
 }
 
+// The NaN guard: what fit commits is checked, not only the loss. Each case puts one bad value in
+// sample 40 (row 8 of batch 3 of 4: batch size 16, no shuffle) and expects training to stop
+// there with the parameters -- all finite -- of a twin trained on batches 1 and 2 only.
+TEST_CASE("fit: a NaN, an infinity or a huge input never reaches the parameters", "[fit][nan]") {
+  const float bad = GENERATE(std::numeric_limits<float>::quiet_NaN(), -std::numeric_limits<float>::infinity(),
+                             1e38f, 3e37f);
+  INFO("x[40][3] = " << bad);
+  auto [x, y] = toy_data(64, 7);
+  x[40][3] = bad;
+  model_t m, twin;
+  const auto h = m.fit(x, y, {.epochs = 2, .batch_size = 16, .shuffle = false, .verbose = 0});
+  CHECK_THAT(h.stop_reason, Catch::StartsWith("batch 3 of epoch 1: "));
+  CHECK_THAT(h.stop_reason, Catch::Contains("the parameters are those before this batch"));
+  if (!std::isfinite(bad)) CHECK_THAT(h.stop_reason, Catch::Contains("input row 8 of the batch (sample 40)"));
+  CHECK(h.epoch.size() == 1);
+  twin.train_on_batch(x.slice(0, 16), y.slice(0, 16));
+  twin.train_on_batch(x.slice(16, 16), y.slice(16, 16));
+  CHECK(params(m) == params(twin));
+  CHECK(std::vector<float>(m.optimizer_state().begin(), m.optimizer_state().end()) ==
+        std::vector<float>(twin.optimizer_state().begin(), twin.optimizer_state().end()));
+  CHECK(m.iterations() == 2);
+  for (float v : m.parameters()) REQUIRE(std::isfinite(v));
+  for (float v : m.optimizer_state()) REQUIRE(std::isfinite(v));
+}
+
+TEST_CASE("train_on_batch: a step with non-finite gradients throws and changes nothing", "[fit][nan]") {
+  auto [x, y] = toy_data(16, 3);
+  x[5][0] = std::numeric_limits<float>::quiet_NaN();
+  model_t m;
+  const auto before = params(m);
+  REQUIRE_THROWS_AS(m.train_on_batch(x, y), std::domain_error);
+  REQUIRE_THROWS_WITH(m.train_on_batch(x, y), Catch::Contains("input row 5 of the batch holds a NaN or an infinity"));
+  CHECK(params(m) == before);
+  CHECK(m.iterations() == 0);
+  for (float v : m.optimizer_state()) CHECK(v == 0.0f);
+}
+
+TEST_CASE("predict: a NaN input gives NaN outputs, not a plausible answer", "[fit][nan]") {
+  auto [x, y] = toy_data(4, 3);
+  x[2][0] = std::numeric_limits<float>::quiet_NaN();
+  model_t m;
+  const auto p = m.predict(x);
+  for (float v : p[2]) CHECK(std::isnan(v));
+  for (std::size_t r : {0u, 1u, 3u})
+    for (float v : p[r]) CHECK(std::isfinite(v));
+  const auto one = m.predict_one(std::span<const float, 8>(x[2].data(), 8));
+  for (float v : one) CHECK(std::isnan(v));
+}
+
+TEST_CASE("fit: categorical_crossentropy refuses labels that are not probabilities", "[fit][nan]") {
+  const float bad = GENERATE(std::numeric_limits<float>::quiet_NaN(), 1.5f, -0.25f);
+  INFO("y[9][1] = " << bad);
+  auto [x, y] = toy_data(32, 3);
+  y[9][1] = bad;
+  model_t m;
+  const auto before = params(m);
+  REQUIRE_THROWS_AS(m.fit(x, y, quiet), std::invalid_argument);
+  REQUIRE_THROWS_WITH(m.fit(x, y, quiet), Catch::Contains("class 1 of sample 9") && Catch::Contains("[0, 1]"));
+  CHECK(params(m) == before);
+}
+
 namespace {
 // Writes samples as an uncompressed IDX image/label pair (values in [0, 1] stored as bytes).
 void write_idx(const std::filesystem::path& dir, const ctnn::samples<8>& x, const ctnn::samples<3>& y) {
@@ -132,22 +197,18 @@ void write_idx(const std::filesystem::path& dir, const ctnn::samples<8>& x, cons
     labels.put(static_cast<char>(std::max_element(y[i].begin(), y[i].end()) - y[i].begin()));
   }
 }
-struct temp_dir {
-  std::filesystem::path path = std::filesystem::temp_directory_path() / ("ctnn_fit_" + std::to_string(::getpid()));
-  temp_dir() { std::filesystem::create_directories(path); }
-  ~temp_dir() { std::filesystem::remove_all(path); }
-};
+using ctnn_test::temp_dir;
 }  // namespace
 
 TEST_CASE("fit: a streamed dataset trains bit for bit like the same data in memory", "[fit][data]") {
   const auto [x0, y0] = toy_data(300, 8);
   temp_dir dir;
-  write_idx(dir.path, x0, y0);
-  ctnn::idx_dataset<3, 8> stream(dir.path / "images", dir.path / "labels");
+  write_idx(dir.path(), x0, y0);
+  ctnn::idx_dataset<3, 8> stream(dir.path() / "images", dir.path() / "labels");
   REQUIRE(stream.size() == 300);
   // The same values in memory, through the in-memory loader.
-  const auto x = ctnn::load_idx_images<8>(dir.path / "images");
-  const auto y = ctnn::to_categorical<3>(ctnn::load_idx_labels(dir.path / "labels"));
+  const auto x = ctnn::load_idx_images<8>(dir.path() / "images");
+  const auto y = ctnn::to_categorical<3>(ctnn::load_idx_labels(dir.path() / "labels"));
   model_t a, b;
   auto options = quiet;
   options.validation_split = 0.2;
@@ -162,8 +223,8 @@ TEST_CASE("fit: memory stays flat as a streamed dataset grows", "[fit][data]") {
   temp_dir dir;
   auto bytes_for = [&](std::size_t n) {
     const auto [x, y] = toy_data(n, 9);
-    write_idx(dir.path, x, y);
-    ctnn::idx_dataset<3, 8> stream(dir.path / "images", dir.path / "labels");
+    write_idx(dir.path(), x, y);
+    ctnn::idx_dataset<3, 8> stream(dir.path() / "images", dir.path() / "labels");
     model_t m;
     m.fit(stream, quiet);  // first call: workspaces
     return ctnn_test::count_allocations([&] { m.fit(stream, quiet); }) == 0
@@ -177,10 +238,10 @@ TEST_CASE("fit: memory stays flat as a streamed dataset grows", "[fit][data]") {
 TEST_CASE("fit: bad streams and options give clear errors", "[fit][data]") {
   temp_dir dir;
   const auto [x, y] = toy_data(20, 10);
-  write_idx(dir.path, x, y);
-  REQUIRE_THROWS_WITH((ctnn::idx_dataset<3, 9>(dir.path / "images", dir.path / "labels")),
+  write_idx(dir.path(), x, y);
+  REQUIRE_THROWS_WITH((ctnn::idx_dataset<3, 9>(dir.path() / "images", dir.path() / "labels")),
                       Catch::Contains("each image is 2x4 (8 values) but the network input needs 9 values"));
-  REQUIRE_THROWS_WITH((ctnn::idx_dataset<2, 8>(dir.path / "images", dir.path / "labels")).read(
+  REQUIRE_THROWS_WITH((ctnn::idx_dataset<2, 8>(dir.path() / "images", dir.path() / "labels")).read(
                           std::vector<std::size_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, std::vector<float>(80).data(),
                           std::vector<float>(20).data()),
                       Catch::Contains("has label 2, but the network has 2 classes"));

@@ -6,10 +6,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <limits>
 #include <span>
 #include <stdexcept>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -461,6 +463,41 @@ TEMPLATE_LIST_TEST_CASE("an optimizer treats every element alike (SIMD blocks an
     require_all(w, w[0]);
     for (std::size_t b = 0; b < state.size(); b += n)
       require_all(std::span(state).subspan(b, n), state[b]);
+  }
+}
+
+TEMPLATE_LIST_TEST_CASE("an optimizer never stores a non-finite value (law 7)", "[optimizers][laws][nan]",
+                        all_optimizers) {
+  // Gradients: NaN at element 2, infinity at 7, 1e30 at 18 (the scalar tail: g*g overflows
+  // float32, so every optimizer with squared-gradient state would store an infinity there), finite
+  // elsewhere. The bad elements keep their parameters and state bit for bit; every other element
+  // takes the step it takes when all gradients are finite; update returns false.
+  for (const TestType& o : law_variants<TestType>()) {
+    INFO(TestType::name << ", state " << o.state_size(n));
+    std::vector<float> w = initial_weights(1.0f), state(o.state_size(n), 0.0f);
+    std::vector<float> g(n, 0.5f);
+    REQUIRE(o.update(w, g, state, 1));  // some non-zero state first
+    std::vector<float> w_good = w, state_good = state;
+    const std::vector<float> w_before = w, state_before = state;
+    for (std::size_t i = 0; i < n; ++i) g[i] = 0.1f * static_cast<float>(i) - 0.7f;
+    REQUIRE(o.update(w_good, g, state_good, 2));
+    g[2] = std::numeric_limits<float>::quiet_NaN();
+    g[7] = std::numeric_limits<float>::infinity();
+    g[18] = 1e30f;
+    const bool committed = o.update(w, g, state, 2);
+    const bool overflows_state = o.state_size(n) > 0 && !std::is_same_v<TestType, sgd>;
+    CHECK(committed == false);
+    for (std::size_t i = 0; i < n; ++i) {
+      INFO("element " << i);
+      const bool bad = i == 2 || i == 7 || (i == 18 && overflows_state);
+      const auto& w_expected = bad ? w_before : w_good;
+      CHECK(std::isfinite(w[i]));
+      if (i != 18 || bad) CHECK(w[i] == w_expected[i]);
+      for (std::size_t b = 0; b < state.size(); b += n) {
+        CHECK(std::isfinite(state[b + i]));
+        if (i != 18 || bad) CHECK(state[b + i] == (bad ? state_before : state_good)[b + i]);
+      }
+    }
   }
 }
 

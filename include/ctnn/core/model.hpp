@@ -8,10 +8,12 @@
 // allocated with the model, so inference on one sample never touches the heap.
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <numeric>
 #include <ostream>
 #include <span>
@@ -24,6 +26,7 @@
 #include "../data/dataset.hpp"
 #include "../data/memory_dataset.hpp"
 #include "../detail/aligned_buffer.hpp"
+#include "../detail/finite.hpp"
 #include "../detail/progress.hpp"
 #include "../detail/random.hpp"
 #include "../kernels/parallel.hpp"
@@ -153,13 +156,15 @@ class model {
           hits += batch_hits;
           seen += m;
           counted += Loss::accuracy::count(m, output_shape::size);
-          if (!std::isfinite(batch_loss)) {  // Keras' TerminateOnNaN, built in
+          // The NaN guard (Keras' TerminateOnNaN, built in, and stricter): a step whose loss or
+          // gradients are not finite is not applied, and training stops.
+          std::string refused = unsafe_step(batch_loss, bx(), m, std::span<const std::size_t>(rows.data(), m));
+          if (refused.empty() && !apply_update()) refused = overflow_text();
+          if (!refused.empty()) {
             control.stop_training("batch " + std::to_string(step + 1) + " of epoch " + std::to_string(epoch + 1) +
-                                  ": invalid loss (" + std::to_string(batch_loss / static_cast<double>(m)) +
-                                  "), terminating training; the parameters are those before this batch");
+                                  ": " + refused);
             break;
           }
-          apply_update();
           bar.update(step + 1, loss_sum / static_cast<double>(seen), static_cast<double>(hits) / static_cast<double>(counted));
         }
         epoch_logs logs{.epoch = epoch,
@@ -245,14 +250,20 @@ class model {
     }
   }
 
-  // One gradient step on one batch (Keras' train_on_batch); returns the batch's mean loss.
+  // One gradient step on one batch (Keras' train_on_batch); returns the batch's mean loss. A
+  // step whose loss or gradients are not finite is not applied: it throws std::domain_error
+  // saying why, with the parameters and optimizer state as they were.
   template <std::size_t... XD, std::size_t... YD>
   double train_on_batch(const samples<XD...>& x, const samples<YD...>& y) {
     check_data<shape<XD...>, shape<YD...>>();
     validate_call("train_on_batch", x.size(), y.size(), x.size());
     validate_labels(y);
     reserve(x.size());
-    return train_step(x.data(), y.data(), x.size()).first / static_cast<double>(x.size());
+    const double loss = backprop(x.data(), y.data(), x.size()).first;
+    std::string refused = unsafe_step(loss, x.data(), x.size(), {});
+    if (refused.empty() && !apply_update()) refused = overflow_text();
+    if (!refused.empty()) throw std::domain_error("ctnn::model::train_on_batch: " + refused);
+    return loss / static_cast<double>(x.size());
   }
 
   // Gradients of the batch-mean loss for x, y without updating anything (for checks and custom
@@ -452,8 +463,55 @@ class model {
     return {loss, hits};
   }
 
-  void apply_update() {
+  // Why the step just computed (loss, gradients()) must not be applied, or "" when it may be.
+  // The gradients are checked in one vectorized pass: each must be finite and at most
+  // detail::gradient_limit in magnitude, which keeps every built-in optimizer's step finite.
+  // On refusal, the first input row of the batch holding a NaN or an infinity is named (rows:
+  // the batch's sample indices in the dataset, or empty for train_on_batch).
+  std::string unsafe_step(double loss, const float* x, std::size_t m, std::span<const std::size_t> rows) const {
+    std::string why;
+    if (!std::isfinite(loss)) {
+      why = "invalid loss (" + std::to_string(loss / static_cast<double>(m)) + ")";
+    } else if (const std::size_t k = detail::first_out_of_range(grads_.data(), grads_.size(), detail::gradient_limit);
+               k != grads_.size()) {
+      why = "gradient " + std::to_string(grads_[k]) + " of " + parameter_text(k) +
+            (std::isfinite(grads_[k]) ? " exceeds 2^63 (an exploding gradient)" : " is not finite");
+    } else {
+      return {};
+    }
+    if (const std::size_t r = detail::first_non_finite_row(x, m, input_shape::size); r != m)
+      why += "; input row " + std::to_string(r) + " of the batch" +
+             (rows.empty() ? std::string() : " (sample " + std::to_string(rows[r]) + ")") +
+             " holds a NaN or an infinity";
+    return why + ", terminating training; the parameters are those before this batch";
+  }
+  // Element k of the parameter arena as "parameter k' of layer I".
+  static std::string parameter_text(std::size_t k) {
+    std::size_t layer = 0;
+    for (std::size_t i = 0; i < Network::layer_count; ++i)
+      if (Network::parameter_offsets[i] <= k) layer = i;
+    const std::size_t offset = Network::layer_count ? Network::parameter_offsets[layer] : 0;
+    return "parameter " + std::to_string(k - offset) + " of layer " + std::to_string(layer);
+  }
+  static std::string overflow_text() {
+    return "the optimizer's step overflowed float32; the elements it would have made non-finite kept their "
+           "values, terminating training";
+  }
+
+  // Applies the optimizer's step; false when some element kept its old values because its new
+  // ones would not have been finite (optimizer law 7). An optimizer whose update returns void
+  // is checked after the step, in a separate pass.
+  bool apply_update() {
     const std::uint64_t step = ++step_;
+    const auto run = [&](std::span<float> p, std::span<const float> g, std::span<float> st) {
+      if constexpr (std::is_same_v<decltype(optimizer_.update(p, g, st, step)), bool>) {
+        return optimizer_.update(p, g, st, step);
+      } else {
+        optimizer_.update(p, g, st, step);
+        return detail::first_out_of_range(p.data(), p.size(), std::numeric_limits<float>::max()) == p.size() &&
+               detail::first_out_of_range(st.data(), st.size(), std::numeric_limits<float>::max()) == st.size();
+      }
+    };
     const std::size_t n = params_.size(), slice = std::size_t{1} << 16;
     // Several threads: slices of 2^16 parameters updated in parallel when the optimizer keeps
     // at most one state block (sgd, rmsprop; optimizer law 3: updates are element-wise, a
@@ -462,23 +520,17 @@ class model {
     if (kernels::max_threads() > 1 && n > slice && state_.size() == optimizer_.state_size(n) &&
         state_.size() <= n) {
       const bool has_state = !state_.empty();
+      std::atomic<bool> committed{true};
       kernels::detail::parallel_for(kernels::max_threads(), (n + slice - 1) / slice, [&](std::size_t s) {
         const std::size_t first = s * slice, count = std::min(slice, n - first);
-        optimizer_.update(std::span<float>(params_.data() + first, count),
-                          std::span<const float>(grads_.data() + first, count),
-                          std::span<float>(state_.data() + (has_state ? first : 0), has_state ? count : 0),
-                          step);
+        if (!run(std::span<float>(params_.data() + first, count), std::span<const float>(grads_.data() + first, count),
+                 std::span<float>(state_.data() + (has_state ? first : 0), has_state ? count : 0)))
+          committed = false;
       });
-      return;
+      return committed;
     }
-    optimizer_.update(std::span<float>(params_.data(), params_.size()),
-                      std::span<const float>(grads_.data(), grads_.size()),
-                      std::span<float>(state_.data(), state_.size()), step);
-  }
-  std::pair<double, std::size_t> train_step(const float* x, const float* y, std::size_t m) {
-    const auto result = backprop(x, y, m);
-    apply_update();
-    return result;
+    return run(std::span<float>(params_.data(), params_.size()), std::span<const float>(grads_.data(), grads_.size()),
+               std::span<float>(state_.data(), state_.size()));
   }
 
   typename Network::layer_types layers_{};

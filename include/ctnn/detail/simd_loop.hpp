@@ -41,4 +41,27 @@ void store(float* p, const V& v) {
   else v.store_unaligned(p);
 }
 
+// Per lane, whether v is finite: v - v is 0 for a finite v and NaN for NaN and the infinities.
+// A batch_bool for batches, a bool for scalars.
+template <class V>
+auto is_finite(const V& v) {
+  return (v - v) == V(0.0f);
+}
+// (For scalars a mask is a bool, or an int after bool & bool.)
+template <class M>
+bool all_of(const M& mask) {
+  if constexpr (std::is_arithmetic_v<M>) return mask != 0;
+  else return xsimd::all(mask);
+}
+
+// An element-wise update's commit: each lane stores its new value only where `keep` holds, and
+// keeps its old one elsewhere; `committed` becomes false once a lane was kept back. Optimizers
+// call it with keep = "every new value of this element is finite", so no non-finite value ever
+// reaches the parameters or the state.
+template <class M, class V>
+void store_if(float* p, const M& keep, const V& value, const V& old) {
+  if constexpr (std::is_arithmetic_v<M>) *p = keep ? value : old;
+  else xsimd::select(keep, value, old).store_unaligned(p);
+}
+
 }  // namespace ctnn::detail

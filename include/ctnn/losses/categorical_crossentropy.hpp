@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <stdexcept>
+#include <string>
 #include <type_traits>
 
 #include <xtensor/xadapt.hpp>
@@ -46,6 +48,18 @@ struct categorical_crossentropy {
     const auto ty = xt::adapt(y, n * width, xt::no_ownership(), sh);
     auto tg = xt::adapt(g, n * width, xt::no_ownership(), sh);
     xt::noalias(tg) = (tp - ty) * (T(1) / static_cast<T>(n));
+  }
+
+  // Called by fit/evaluate/train_on_batch before any work: every label must be a probability,
+  // finite and in [0, 1] (a NaN label would otherwise train on silently through the fused
+  // gradient). Rows need not sum to 1.
+  template <class T>
+  void validate_labels(const T* y, std::size_t n, std::size_t width) const {
+    for (std::size_t i = 0; i < n * width; ++i)
+      if (!(y[i] >= T(0) && y[i] <= T(1)))
+        throw std::invalid_argument("ctnn::loss::categorical_crossentropy: label " + std::to_string(y[i]) +
+                                    " (class " + std::to_string(i % width) + " of sample " + std::to_string(i / width) +
+                                    ") is not a probability in [0, 1]");
   }
 };
 

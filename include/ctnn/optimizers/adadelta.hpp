@@ -32,7 +32,7 @@ struct adadelta {
     return 2 * parameter_count;
   }
 
-  void update(std::span<float> params, std::span<const float> grads, std::span<float> state,
+  bool update(std::span<float> params, std::span<const float> grads, std::span<float> state,
               std::uint64_t step) const {
     const std::size_t n = params.size();
     ctnn::detail::check_update_arguments(name, n, grads.size(), state.size(), state_size(n),
@@ -45,19 +45,28 @@ struct adadelta {
     const float r = rho;
     const float one_minus_rho = 1.0f - rho;
     const float eps = epsilon;
-    ctnn::detail::simd_for(n, [=](std::size_t i, auto width) {
+    bool committed = true;
+    ctnn::detail::simd_for(n, [=, &committed](std::size_t i, auto width) {
       constexpr std::size_t width_v = decltype(width)::value;
       namespace simd = ctnn::detail;  // qualified: ADL would also find xsimd::store
       const auto gi = simd::load<width_v>(g + i);
-      const auto acc_gi = r * simd::load<width_v>(acc_g + i) + one_minus_rho * (gi * gi);
-      simd::store(acc_g + i, acc_gi);
+      const auto acc_go = simd::load<width_v>(acc_g + i);
+      const auto acc_gi = r * acc_go + one_minus_rho * (gi * gi);
       const auto acc_di = simd::load<width_v>(acc_d + i);
       // One square root of the quotient instead of a quotient of two: same accuracy, and the
       // loop is bound by sqrt/div throughput when the arrays are in cache.
       const auto delta = -xsimd::sqrt((acc_di + eps) / (acc_gi + eps)) * gi;
-      simd::store(acc_d + i, r * acc_di + one_minus_rho * (delta * delta));
-      simd::store(w + i, simd::load<width_v>(w + i) + lr * delta);
+      const auto acc_dn = r * acc_di + one_minus_rho * (delta * delta);
+      const auto wi = simd::load<width_v>(w + i);
+      const auto wn = wi + lr * delta;
+      // One commit per element: both accumulators and w take the step together or not at all.
+      const auto keep = simd::is_finite(acc_gi) & simd::is_finite(acc_dn) & simd::is_finite(wn);
+      committed &= simd::all_of(keep);
+      simd::store_if(acc_g + i, keep, acc_gi, acc_go);
+      simd::store_if(acc_d + i, keep, acc_dn, acc_di);
+      simd::store_if(w + i, keep, wn, wi);
     });
+    return committed;
   }
 };
 

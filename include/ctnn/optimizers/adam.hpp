@@ -36,7 +36,7 @@ struct adam {
     return parameter_count * (amsgrad ? 3 : 2);
   }
 
-  void update(std::span<float> params, std::span<const float> grads, std::span<float> state,
+  bool update(std::span<float> params, std::span<const float> grads, std::span<float> state,
               std::uint64_t step) const {
     const std::size_t n = params.size();
     ctnn::detail::check_update_arguments(name, n, grads.size(), state.size(), state_size(n),
@@ -53,26 +53,36 @@ struct adam {
     const float one_minus_beta_1 = 1.0f - beta_1;
     const float one_minus_beta_2 = 1.0f - beta_2;
     const float eps = epsilon;
-    ctnn::detail::with_flag(amsgrad, [=](auto is_amsgrad) {
+    bool committed = true;
+    ctnn::detail::with_flag(amsgrad, [=, &committed](auto is_amsgrad) {
       constexpr bool amsgrad_v = decltype(is_amsgrad)::value;
-      ctnn::detail::simd_for(n, [=](std::size_t i, auto width) {
+      ctnn::detail::simd_for(n, [=, &committed](std::size_t i, auto width) {
         constexpr std::size_t width_v = decltype(width)::value;
         namespace simd = ctnn::detail;  // qualified: ADL would also find xsimd::store
         const auto gi = simd::load<width_v>(g + i);
-        auto mi = simd::load<width_v>(m + i);
-        auto vi = simd::load<width_v>(v + i);
-        mi += (gi - mi) * one_minus_beta_1;
-        vi += (gi * gi - vi) * one_minus_beta_2;
-        simd::store(m + i, mi);
-        simd::store(v + i, vi);
+        const auto mo = simd::load<width_v>(m + i);
+        const auto vo = simd::load<width_v>(v + i);
+        const auto mi = mo + (gi - mo) * one_minus_beta_1;
+        const auto vi = vo + (gi * gi - vo) * one_minus_beta_2;
+        auto vho = vi, vhi = vi;  // used only with amsgrad
         if constexpr (amsgrad_v) {
-          vi = xsimd::max(simd::load<width_v>(vhat + i), vi);
-          simd::store(vhat + i, vi);
+          vho = simd::load<width_v>(vhat + i);
+          vhi = xsimd::max(vho, vi);
         }
         const auto wi = simd::load<width_v>(w + i);
-        simd::store(w + i, wi - mi * alpha / (xsimd::sqrt(vi) + eps));
+        const auto wn = wi - mi * alpha / (xsimd::sqrt(vhi) + eps);
+        // One commit per element: m, v (vhat) and w take the step together or not at all. A
+        // finite w needs a finite m; v must be checked itself (g*g can overflow to infinity,
+        // which only slows the step down).
+        const auto keep = simd::is_finite(vi) & simd::is_finite(wn);
+        committed &= simd::all_of(keep);
+        simd::store_if(m + i, keep, mi, mo);
+        simd::store_if(v + i, keep, vi, vo);
+        if constexpr (amsgrad_v) simd::store_if(vhat + i, keep, vhi, vho);
+        simd::store_if(w + i, keep, wn, wi);
       });
     });
+    return committed;
   }
 };
 

@@ -14,7 +14,10 @@
 //   o.state_size(n)         -> std::size_t: how many floats of state n parameters need. It may
 //                           depend on run-time hyperparameters (momentum, centered, amsgrad).
 //   o.update(params, grads, state, step)
-//                           applies one step to params and state in place.
+//                           applies one step to params and state in place; returns a bool:
+//                           whether every element took its step (law 7). An optimizer whose
+//                           update returns void is checked by the model after each step
+//                           instead, in a separate pass.
 //
 // Laws (tests/optimizers/optimizers.cpp checks them for every optimizer):
 //   1. State is zero-initialized by the caller before step 1 and handed back unchanged with
@@ -33,6 +36,10 @@
 //   6. grads.size() != params.size(), state.size() != state_size(params.size()) and step == 0
 //      throw std::invalid_argument naming the optimizer and the sizes, before anything is
 //      written.
+//   7. No non-finite value is ever stored: an element whose new parameter or state values are
+//      not all finite keeps all of its old ones, and update returns false. (The model checks
+//      the gradients before calling update, so with finite gradients this only happens where a
+//      step overflows float32; the model then stops training.)
 //   params, grads and state must not overlap (not checked).
 #include <concepts>
 #include <cstddef>

@@ -37,7 +37,7 @@ struct rmsprop {
     return parameter_count * (1 + (momentum > 0.0f ? 1 : 0) + (centered ? 1 : 0));
   }
 
-  void update(std::span<float> params, std::span<const float> grads, std::span<float> state,
+  bool update(std::span<float> params, std::span<const float> grads, std::span<float> state,
               std::uint64_t step) const {
     const std::size_t n = params.size();
     ctnn::detail::check_update_arguments(name, n, grads.size(), state.size(), state_size(n),
@@ -53,33 +53,45 @@ struct rmsprop {
     const float mu = momentum;
     const float eps = epsilon;
     const bool is_centered = centered;
-    ctnn::detail::with_flag(mu > 0.0f, [=](auto has_momentum) {
+    bool committed = true;
+    ctnn::detail::with_flag(mu > 0.0f, [=, &committed](auto has_momentum) {
       constexpr bool momentum_v = decltype(has_momentum)::value;
-      ctnn::detail::with_flag(is_centered, [=](auto centered_c) {
+      ctnn::detail::with_flag(is_centered, [=, &committed](auto centered_c) {
         constexpr bool centered_v = decltype(centered_c)::value;
-        ctnn::detail::simd_for(n, [=](std::size_t i, auto width) {
+        ctnn::detail::simd_for(n, [=, &committed](std::size_t i, auto width) {
           constexpr std::size_t width_v = decltype(width)::value;
           namespace simd = ctnn::detail;  // qualified: ADL would also find xsimd::store
+          // Every new value first, then one commit: an element either takes all of its step
+          // (v, mg, mom, w) or none of it.
           const auto gi = simd::load<width_v>(g + i);
-          const auto vi = r * simd::load<width_v>(v + i) + one_minus_rho * (gi * gi);
-          simd::store(v + i, vi);
+          const auto vo = simd::load<width_v>(v + i);
+          const auto vi = r * vo + one_minus_rho * (gi * gi);
           auto denom = vi + eps;
+          auto mgo = vo, mgi = vo;  // used only when centered
           if constexpr (centered_v) {
-            const auto mgi = r * simd::load<width_v>(mg + i) + one_minus_rho * gi;
-            simd::store(mg + i, mgi);
+            mgo = simd::load<width_v>(mg + i);
+            mgi = r * mgo + one_minus_rho * gi;
             denom = vi - mgi * mgi + eps;
           }
           const auto inc = lr * gi / xsimd::sqrt(denom);
+          const auto wi = simd::load<width_v>(w + i);
+          auto momo = vo, momi = inc;  // used only with momentum
           if constexpr (momentum_v) {
-            const auto momi = mu * simd::load<width_v>(mom + i) + inc;
-            simd::store(mom + i, momi);
-            simd::store(w + i, simd::load<width_v>(w + i) - momi);
-          } else {
-            simd::store(w + i, simd::load<width_v>(w + i) - inc);
+            momo = simd::load<width_v>(mom + i);
+            momi = mu * momo + inc;
           }
+          const auto wn = wi - momi;
+          // vi finite and wn finite imply mgi and momi finite (they are parts of wn's step).
+          const auto keep = simd::is_finite(vi) & simd::is_finite(wn);
+          committed &= simd::all_of(keep);
+          simd::store_if(v + i, keep, vi, vo);
+          if constexpr (centered_v) simd::store_if(mg + i, keep, mgi, mgo);
+          if constexpr (momentum_v) simd::store_if(mom + i, keep, momi, momo);
+          simd::store_if(w + i, keep, wn, wi);
         });
       });
     });
+    return committed;
   }
 };
 

@@ -26,11 +26,11 @@ struct scheduled {
 
   std::size_t state_size(std::size_t parameter_count) const { return optimizer.state_size(parameter_count); }
 
-  void update(std::span<float> params, std::span<const float> grads, std::span<float> state,
-              std::uint64_t step) const {
+  decltype(auto) update(std::span<float> params, std::span<const float> grads, std::span<float> state,
+                        std::uint64_t step) const {
     Optimizer at_step = optimizer;  // a few floats: cheap next to the pass over the parameters
     at_step.learning_rate = learning_rate = schedule(step - 1);
-    at_step.update(params, grads, state, step);
+    return at_step.update(params, grads, state, step);
   }
 };
 

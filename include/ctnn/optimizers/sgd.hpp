@@ -26,7 +26,7 @@ struct sgd {
     return momentum != 0.0f ? parameter_count : 0;
   }
 
-  void update(std::span<float> params, std::span<const float> grads, std::span<float> state,
+  bool update(std::span<float> params, std::span<const float> grads, std::span<float> state,
               std::uint64_t step) const {
     const std::size_t n = params.size();
     ctnn::detail::check_update_arguments(name, n, grads.size(), state.size(), state_size(n),
@@ -35,28 +35,37 @@ struct sgd {
     const float* g = grads.data();
     const float lr = learning_rate;
     const float mu = momentum;
+    bool committed = true;
     if (mu == 0.0f) {
-      ctnn::detail::simd_for(n, [=](std::size_t i, auto width) {
+      ctnn::detail::simd_for(n, [=, &committed](std::size_t i, auto width) {
         constexpr std::size_t width_v = decltype(width)::value;
         namespace simd = ctnn::detail;  // qualified: ADL would also find xsimd::store
-        simd::store(w + i, simd::load<width_v>(w + i) - lr * simd::load<width_v>(g + i));
+        const auto wi = simd::load<width_v>(w + i);
+        const auto wn = wi - lr * simd::load<width_v>(g + i);
+        const auto keep = simd::is_finite(wn);
+        committed &= simd::all_of(keep);
+        simd::store_if(w + i, keep, wn, wi);
       });
-      return;
+      return committed;
     }
     float* v = state.data();
-    ctnn::detail::with_flag(nesterov, [=](auto is_nesterov) {
+    ctnn::detail::with_flag(nesterov, [=, &committed](auto is_nesterov) {
       constexpr bool nesterov_v = decltype(is_nesterov)::value;
-      ctnn::detail::simd_for(n, [=](std::size_t i, auto width) {
+      ctnn::detail::simd_for(n, [=, &committed](std::size_t i, auto width) {
         constexpr std::size_t width_v = decltype(width)::value;
         namespace simd = ctnn::detail;  // qualified: ADL would also find xsimd::store
         const auto gi = simd::load<width_v>(g + i);
-        const auto vi = mu * simd::load<width_v>(v + i) - lr * gi;
-        simd::store(v + i, vi);
+        const auto vo = simd::load<width_v>(v + i);
+        const auto vi = mu * vo - lr * gi;
         const auto wi = simd::load<width_v>(w + i);
-        if constexpr (nesterov_v) simd::store(w + i, wi + (mu * vi - lr * gi));
-        else simd::store(w + i, wi + vi);
+        const auto wn = nesterov_v ? wi + (mu * vi - lr * gi) : wi + vi;
+        const auto keep = simd::is_finite(vi) & simd::is_finite(wn);
+        committed &= simd::all_of(keep);
+        simd::store_if(v + i, keep, vi, vo);
+        simd::store_if(w + i, keep, wn, wi);
       });
     });
+    return committed;
   }
 };
 
