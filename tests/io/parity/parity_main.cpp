@@ -5,7 +5,8 @@
 //       <dir>/weights_compressed.npz (numpy.savez_compressed: DEFLATE, zip64 fields) and checks
 //       that both give the same parameters; then, on <dir>/x.npy and <dir>/y.npy, writes
 //       predict.npy (predict on all samples), gradients.npz (of the mean loss on batch 0),
-//       sgd.npz (one SGD step, learning rate 0.1, on batch 0) and adam.ctnn (three Adam steps, learning rate 1e-3, on batches 0, 1, 2).
+//       sgd.npz (one SGD step, learning rate 0.1, on batch 0), adam.ctnn (three Adam steps,
+//       learning rate 1e-3, on batches 0, 1, 2) and adam_gradients_<k>.npz (the gradients of step k).
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -85,7 +86,14 @@ int run(const fs::path& dir) {
 
   adam_model adam({.learning_rate = 1e-3f, .beta_1 = 0.9f, .beta_2 = 0.999f, .epsilon = 1e-7f});
   ctnn::load(adam, dir / "weights.ctnn");
-  for (std::size_t k = 0; k < 3; ++k) adam.train_on_batch(x.slice(k * batch, batch), y.slice(k * batch, batch));
+  // The gradients each Adam step applies (computed again by train_on_batch, bit for bit), so that
+  // parity.py can replay ctnn's update rule on them in float64.
+  for (std::size_t k = 0; k < 3; ++k) {
+    adam.compute_gradients(x.slice(k * batch, batch), y.slice(k * batch, batch));
+    std::copy(adam.gradients().begin(), adam.gradients().end(), holder.parameters().begin());
+    ctnn::save_npz(holder, dir / ("adam_gradients_" + std::to_string(k) + ".npz"));
+    adam.train_on_batch(x.slice(k * batch, batch), y.slice(k * batch, batch));
+  }
   ctnn::save(adam, dir / "adam.ctnn");
   return 0;
 }
