@@ -20,21 +20,43 @@ std::atomic<std::size_t>& allocations() { static std::atomic<std::size_t> a{0}; 
 std::atomic<std::size_t>& allocated_bytes() { static std::atomic<std::size_t> b{0}; return b; }
 }  // namespace ctnn_test
 
-void* operator new(std::size_t n) {
-  if (ctnn_test::counting()) { ++ctnn_test::allocations(); ctnn_test::allocated_bytes() += n; }
-  if (void* p = std::malloc(n ? n : 1)) return p;
+// Every form of the global allocation functions is replaced, so that each pair matches (ASan
+// reports alloc-dealloc-mismatch when Catch's nothrow or array forms reach the library's own).
+namespace ctnn_test {
+inline void* counted_alloc(std::size_t n, std::size_t alignment) noexcept {
+  if (counting()) { ++allocations(); allocated_bytes() += n; }
+  if (alignment <= alignof(std::max_align_t)) return std::malloc(n ? n : 1);
+  return std::aligned_alloc(alignment, (n + alignment - 1) / alignment * alignment);
+}
+inline void* counted_alloc_or_throw(std::size_t n, std::size_t alignment) {
+  if (void* p = counted_alloc(n, alignment)) return p;
   throw std::bad_alloc();
 }
-void* operator new(std::size_t n, std::align_val_t a) {
-  if (ctnn_test::counting()) { ++ctnn_test::allocations(); ctnn_test::allocated_bytes() += n; }
-  const std::size_t al = static_cast<std::size_t>(a);
-  if (void* p = std::aligned_alloc(al, (n + al - 1) / al * al)) return p;
-  throw std::bad_alloc();
+}  // namespace ctnn_test
+void* operator new(std::size_t n) { return ctnn_test::counted_alloc_or_throw(n, 0); }
+void* operator new[](std::size_t n) { return ctnn_test::counted_alloc_or_throw(n, 0); }
+void* operator new(std::size_t n, std::align_val_t a) { return ctnn_test::counted_alloc_or_throw(n, static_cast<std::size_t>(a)); }
+void* operator new[](std::size_t n, std::align_val_t a) { return ctnn_test::counted_alloc_or_throw(n, static_cast<std::size_t>(a)); }
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept { return ctnn_test::counted_alloc(n, 0); }
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return ctnn_test::counted_alloc(n, 0); }
+void* operator new(std::size_t n, std::align_val_t a, const std::nothrow_t&) noexcept {
+  return ctnn_test::counted_alloc(n, static_cast<std::size_t>(a));
+}
+void* operator new[](std::size_t n, std::align_val_t a, const std::nothrow_t&) noexcept {
+  return ctnn_test::counted_alloc(n, static_cast<std::size_t>(a));
 }
 void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
 
 namespace {
 

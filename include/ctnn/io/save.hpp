@@ -4,8 +4,10 @@
 // by default the optimizer state and iteration count, optionally a test vector -- in ctnn's
 // versioned, checksummed, little-endian weight format (docs/format.md). ctnn::load reads it.
 //
-// The file is written beside `path` and renamed over it, so an interrupted save never leaves a
-// half-written file where a good one was.
+// The file is written to a temporary file of a unique name beside `path`, fsync'ed and renamed over
+// it (detail/file_io.hpp): an interrupted save, a full disk or two saves to one path never leave a
+// half-written file where a good one was. The replaced file's permissions are kept; saving
+// through a symbolic link replaces the file it points to and keeps the link.
 #include <filesystem>
 
 #include "../core/model.hpp"
