@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "../detail/random.hpp"
+#include "gradient_guard.hpp"
 #include "shape.hpp"
 
 namespace ctnn {
@@ -26,6 +27,9 @@ enum class mode { inference, training };
 struct pass_context {
   mode phase = mode::inference;
   detail::rng* rng = nullptr;  // for stochastic layers in training
+  // Where backward() reports gradients out of range (core/gradient_guard.hpp); null when the
+  // pass is not checked.
+  gradient_guard* gradients = nullptr;
 };
 
 // One trainable tensor of a bound layer, described at compile time.

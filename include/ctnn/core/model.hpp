@@ -445,7 +445,8 @@ class model {
 
   // Forward + backward on m samples; returns (sum of per-sample losses, accuracy hits).
   std::pair<double, std::size_t> backprop(const float* x, const float* y, std::size_t m) {
-    pass_context ctx{mode::training, &rng_};
+    gradient_guard guard;
+    pass_context ctx{mode::training, &rng_, &guard};
     auto outs = outputs();
     Network::forward(layers_, params_.data(), x, outs.data(), layer_work(), m, ctx);
     const float* out = outs.back();
@@ -455,6 +456,8 @@ class model {
     else loss_.gradient(out, y, dy(), m, output_shape::size);
     Network::backward(layers_, params_.data(), grads_.data(), x, outs.data(), layer_work(), dy(), scratch(), m,
                       fused, ctx);
+    // Layers that do not report their gradients to the guard are scanned here.
+    gradients_in_range_ = !guard.tripped() && unreported_gradients_in_range(std::make_index_sequence<Network::layer_count>{});
     if constexpr (Network::regularized) {
       // Keras adds the penalties to the batch-mean loss (so they show in the reported loss).
       Network::add_regularization_gradients(layers_, params_.data(), grads_.data());
@@ -464,18 +467,20 @@ class model {
   }
 
   // Why the step just computed (loss, gradients()) must not be applied, or "" when it may be.
-  // The gradients are checked in one vectorized pass: each must be finite and at most
-  // detail::gradient_limit in magnitude, which keeps every built-in optimizer's step finite.
+  // Each gradient must be finite and at most detail::gradient_limit in magnitude, which keeps
+  // every built-in optimizer's step finite; backprop checked that where the gradients were
+  // written (core/gradient_guard.hpp), and only a refusal scans them again, to name one.
   // On refusal, the first input row of the batch holding a NaN or an infinity is named (rows:
   // the batch's sample indices in the dataset, or empty for train_on_batch).
   std::string unsafe_step(double loss, const float* x, std::size_t m, std::span<const std::size_t> rows) const {
     std::string why;
     if (!std::isfinite(loss)) {
       why = "invalid loss (" + std::to_string(loss / static_cast<double>(m)) + ")";
-    } else if (const std::size_t k = detail::first_out_of_range(grads_.data(), grads_.size(), detail::gradient_limit);
-               k != grads_.size()) {
-      why = "gradient " + std::to_string(grads_[k]) + " of " + parameter_text(k) +
-            (std::isfinite(grads_[k]) ? " exceeds 2^63 (an exploding gradient)" : " is not finite");
+    } else if (!gradients_in_range_) {
+      const std::size_t k = detail::first_out_of_range(grads_.data(), grads_.size(), detail::gradient_limit);
+      why = k == grads_.size() ? std::string("a gradient is not finite")
+                               : "gradient " + std::to_string(grads_[k]) + " of " + parameter_text(k) +
+                                     (std::isfinite(grads_[k]) ? " exceeds 2^63 (an exploding gradient)" : " is not finite");
     } else {
       return {};
     }
@@ -484,6 +489,21 @@ class model {
              (rows.empty() ? std::string() : " (sample " + std::to_string(rows[r]) + ")") +
              " holds a NaN or an infinity";
     return why + ", terminating training; the parameters are those before this batch";
+  }
+  // Whether the gradients of the layers that do not check their own (detail::checks_gradients)
+  // are all finite and within detail::gradient_limit.
+  template <std::size_t... I>
+  bool unreported_gradients_in_range(std::index_sequence<I...>) const {
+    const auto in_range = [&](auto index) {
+      using L = std::tuple_element_t<decltype(index)::value, typename Network::layer_types>;
+      if constexpr (detail::checks_gradients<L>() || L::parameter_storage == 0) {
+        return true;
+      } else {
+        const float* g = grads_.data() + Network::parameter_offsets[decltype(index)::value];
+        return detail::first_out_of_range(g, L::parameter_storage, detail::gradient_limit) == L::parameter_storage;
+      }
+    };
+    return (in_range(std::integral_constant<std::size_t, I>{}) && ...);
   }
   // Element k of the parameter arena as "parameter k' of layer I".
   static std::string parameter_text(std::size_t k) {
@@ -541,6 +561,7 @@ class model {
   std::uint64_t step_ = 0;
   detail::aligned_vector params_, grads_, state_, inference_, work_;
   std::size_t capacity_ = 0;
+  bool gradients_in_range_ = true;  // what the last backprop's gradient_guard and scans found
 };
 
 }  // namespace ctnn

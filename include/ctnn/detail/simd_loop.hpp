@@ -54,14 +54,30 @@ bool all_of(const M& mask) {
   else return xsimd::all(mask);
 }
 
-// An element-wise update's commit: each lane stores its new value only where `keep` holds, and
-// keeps its old one elsewhere; `committed` becomes false once a lane was kept back. Optimizers
-// call it with keep = "every new value of this element is finite", so no non-finite value ever
-// reaches the parameters or the state.
-template <class M, class V>
-void store_if(float* p, const M& keep, const V& value, const V& old) {
-  if constexpr (std::is_arithmetic_v<M>) *p = keep ? value : old;
-  else xsimd::select(keep, value, old).store_unaligned(p);
+// One array's part of an element-wise update's commit: where to store, the new value, the old.
+template <class V>
+struct slot {
+  slot(float* p, const V& value, const V& old) : p(p), value(value), old(old) {}
+  float* p;
+  V value, old;
+};
+
+// An element-wise update's commit: every slot stores its new value where `keep` holds and keeps
+// its old one elsewhere; returns whether keep held everywhere. Optimizers call it with keep =
+// "every new value of this element is finite", so no non-finite value ever reaches the
+// parameters or the state. The common case, all lanes kept, is a plain store.
+template <class M, class... V>
+bool commit(const M& keep, const slot<V>&... slots) {
+  if (all_of(keep)) [[likely]] {
+    (ctnn::detail::store(slots.p, slots.value), ...);
+    return true;
+  }
+  if constexpr (std::is_arithmetic_v<M>) {
+    return false;  // a scalar lane kept back keeps all of its old values: nothing to store
+  } else {
+    (xsimd::select(keep, slots.value, slots.old).store_unaligned(slots.p), ...);
+    return false;
+  }
 }
 
 }  // namespace ctnn::detail

@@ -147,18 +147,25 @@ struct conv2d {
       kernels::activate_unfused(activation, io.y, io.n * positions, Filters);
     }
 
+    // Reports its gradients to ctx.gradients (core/gradient_guard.hpp), as dense.
+    static constexpr bool checks_gradients = true;
+
     // dz = dy f'(z) (in place) and db = column sums of dz in one pass, dW = columns^T dz,
     // dx = col2im(dz W^T), the columns' gradient written over the columns.
     template <class T>
-    void backward(const backward_io<T>& io, pass_context&) const {
+    void backward(const backward_io<T>& io, pass_context& ctx) const {
       const std::size_t rows = io.n * positions;
       kernels::activate_backward_sum(activation, io.y, io.dy, rows, Filters,
                                      has_bias ? io.grads + bias_offset : nullptr,
                                      io.dy_is_preactivation);
+      gradient_guard unchecked;
+      gradient_guard& guard = ctx.gradients ? *ctx.gradients : unchecked;
+      if constexpr (has_bias) guard.check(io.grads + bias_offset, Filters);
       const T* dz = io.dy;
       const T* columns = pointwise ? io.x : io.workspace;
       kernels::matmul<T>(patch_size, Filters, rows, columns, patch_size, kernels::transpose::yes,
-                         dz, Filters, kernels::transpose::no, io.grads, Filters, nullptr, false);
+                         dz, Filters, kernels::transpose::no, io.grads, Filters, nullptr, false,
+                         kernels::guarded_store_epilogue{&guard});
       if (!io.dx) return;
       if constexpr (pointwise) {
         kernels::matmul<T>(rows, in_channels, Filters, dz, Filters, kernels::transpose::no,

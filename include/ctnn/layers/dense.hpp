@@ -89,14 +89,22 @@ struct dense {
 
     // dz = dy f'(z) (in place) and db = column sums of dz in one pass, then dW = x^T dz and
     // dx = dz W^T.
+    // Reports its gradients to ctx.gradients (core/gradient_guard.hpp): the kernel's as the
+    // product stores them, the bias's after the pass that sums them.
+    static constexpr bool checks_gradients = true;
+
     template <class T>
-    void backward(const backward_io<T>& io, pass_context&) const {
+    void backward(const backward_io<T>& io, pass_context& ctx) const {
       kernels::activate_backward_sum(activation, io.y, io.dy, io.n, Units,
                                      has_bias ? io.grads + bias_offset : nullptr,
                                      io.dy_is_preactivation);
+      gradient_guard unchecked;
+      gradient_guard& guard = ctx.gradients ? *ctx.gradients : unchecked;
+      if constexpr (has_bias) guard.check(io.grads + bias_offset, Units);
       const T* dz = io.dy;
       kernels::matmul<T>(in_features, Units, io.n, io.x, in_features, kernels::transpose::yes, dz,
-                         Units, kernels::transpose::no, io.grads, Units, nullptr, false);
+                         Units, kernels::transpose::no, io.grads, Units, nullptr, false,
+                         kernels::guarded_store_epilogue{&guard});
       if (io.dx)
         kernels::matmul<T>(io.n, in_features, Units, dz, Units, kernels::transpose::no, io.params,
                            Units, kernels::transpose::yes, io.dx, in_features, nullptr, false);

@@ -60,11 +60,9 @@ struct adadelta {
       const auto wi = simd::load<width_v>(w + i);
       const auto wn = wi + lr * delta;
       // One commit per element: both accumulators and w take the step together or not at all.
-      const auto keep = simd::is_finite(acc_gi) & simd::is_finite(acc_dn) & simd::is_finite(wn);
-      committed &= simd::all_of(keep);
-      simd::store_if(acc_g + i, keep, acc_gi, acc_go);
-      simd::store_if(acc_d + i, keep, acc_dn, acc_di);
-      simd::store_if(w + i, keep, wn, wi);
+      committed &= simd::commit(simd::is_finite(acc_gi) & simd::is_finite(acc_dn) & simd::is_finite(wn),
+                                simd::slot(acc_g + i, acc_gi, acc_go), simd::slot(acc_d + i, acc_dn, acc_di),
+                                simd::slot(w + i, wn, wi));
     });
     return committed;
   }

@@ -75,11 +75,12 @@ struct adam {
         // finite w needs a finite m; v must be checked itself (g*g can overflow to infinity,
         // which only slows the step down).
         const auto keep = simd::is_finite(vi) & simd::is_finite(wn);
-        committed &= simd::all_of(keep);
-        simd::store_if(m + i, keep, mi, mo);
-        simd::store_if(v + i, keep, vi, vo);
-        if constexpr (amsgrad_v) simd::store_if(vhat + i, keep, vhi, vho);
-        simd::store_if(w + i, keep, wn, wi);
+        if constexpr (amsgrad_v)
+          committed &= simd::commit(keep, simd::slot(m + i, mi, mo), simd::slot(v + i, vi, vo),
+                                    simd::slot(vhat + i, vhi, vho), simd::slot(w + i, wn, wi));
+        else
+          committed &= simd::commit(keep, simd::slot(m + i, mi, mo), simd::slot(v + i, vi, vo),
+                                    simd::slot(w + i, wn, wi));
       });
     });
     return committed;

@@ -83,11 +83,17 @@ struct rmsprop {
           const auto wn = wi - momi;
           // vi finite and wn finite imply mgi and momi finite (they are parts of wn's step).
           const auto keep = simd::is_finite(vi) & simd::is_finite(wn);
-          committed &= simd::all_of(keep);
-          simd::store_if(v + i, keep, vi, vo);
-          if constexpr (centered_v) simd::store_if(mg + i, keep, mgi, mgo);
-          if constexpr (momentum_v) simd::store_if(mom + i, keep, momi, momo);
-          simd::store_if(w + i, keep, wn, wi);
+          if constexpr (centered_v && momentum_v)
+            committed &= simd::commit(keep, simd::slot(v + i, vi, vo), simd::slot(mg + i, mgi, mgo),
+                                      simd::slot(mom + i, momi, momo), simd::slot(w + i, wn, wi));
+          else if constexpr (centered_v)
+            committed &= simd::commit(keep, simd::slot(v + i, vi, vo), simd::slot(mg + i, mgi, mgo),
+                                      simd::slot(w + i, wn, wi));
+          else if constexpr (momentum_v)
+            committed &= simd::commit(keep, simd::slot(v + i, vi, vo), simd::slot(mom + i, momi, momo),
+                                      simd::slot(w + i, wn, wi));
+          else
+            committed &= simd::commit(keep, simd::slot(v + i, vi, vo), simd::slot(w + i, wn, wi));
         });
       });
     });

@@ -42,9 +42,7 @@ struct sgd {
         namespace simd = ctnn::detail;  // qualified: ADL would also find xsimd::store
         const auto wi = simd::load<width_v>(w + i);
         const auto wn = wi - lr * simd::load<width_v>(g + i);
-        const auto keep = simd::is_finite(wn);
-        committed &= simd::all_of(keep);
-        simd::store_if(w + i, keep, wn, wi);
+        committed &= simd::commit(simd::is_finite(wn), simd::slot(w + i, wn, wi));
       });
       return committed;
     }
@@ -58,11 +56,10 @@ struct sgd {
         const auto vo = simd::load<width_v>(v + i);
         const auto vi = mu * vo - lr * gi;
         const auto wi = simd::load<width_v>(w + i);
-        const auto wn = nesterov_v ? wi + (mu * vi - lr * gi) : wi + vi;
-        const auto keep = simd::is_finite(vi) & simd::is_finite(wn);
-        committed &= simd::all_of(keep);
-        simd::store_if(v + i, keep, vi, vo);
-        simd::store_if(w + i, keep, wn, wi);
+        auto wn = wi + vi;
+        if constexpr (nesterov_v) wn = wi + (mu * vi - lr * gi);
+        committed &= simd::commit(simd::is_finite(vi) & simd::is_finite(wn), simd::slot(v + i, vi, vo),
+                                  simd::slot(w + i, wn, wi));
       });
     });
     return committed;
