@@ -1,4 +1,4 @@
-// expect: error: static.assert.*failed.*ctnn::sequential: the layer at Position needs a rank-1 input but receives InputShape; insert ctnn::flatten
+// expect: error: static.assert.*failed.*ctnn::sequential: the layer at Position needs a rank-1 or rank-2 input .features, or steps x features. but receives InputShape; insert ctnn::flatten
 // Twin: dense_after_conv2d.pass.cpp, identical but for the mistake.
 #include <ctnn/ctnn.hpp>
 

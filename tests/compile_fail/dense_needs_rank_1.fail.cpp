@@ -1,4 +1,4 @@
-// expect: error: static.assert.*failed.*ctnn::sequential: the layer at Position needs a rank-1 input but receives InputShape
+// expect: error: static.assert.*failed.*ctnn::sequential: the layer at Position needs a rank-1 or rank-2 input .features, or steps x features. but receives InputShape
 // Twin: dense_needs_rank_1.pass.cpp, identical but for the mistake.
 #include <ctnn/ctnn.hpp>
 

@@ -75,3 +75,31 @@ TEST_CASE("dense: gradients without a bias match finite differences", "[dense][g
   for (auto& v : check.labels()) v = r.uniform(-1, 1);
   CHECK(check.max_relative_error() < 1e-6);
 }
+
+TEST_CASE("dense on a sequence: Keras' Dense on the last axis, one row of units per step", "[dense]") {
+  // (steps, features) = (5, 4) -> (5, 3): the same kernel (4, 3) applied to each step.
+  using net = sequential<input<5, 4>, dense<3, ctnn::tanh>>;
+  STATIC_REQUIRE(std::is_same_v<net::output_shape, ctnn::shape<5, 3>>);
+  STATIC_REQUIRE(net::parameter_count == 4 * 3 + 3);
+  ctnn::model<net, ctnn::loss::mean_squared_error, ctnn::optim::sgd> m;
+  ctnn::samples<5, 4> x(3);
+  ctnn::detail::rng r(5);
+  for (auto& v : x.values()) v = static_cast<float>(r.uniform(-1, 1));
+  const auto y = m.predict(x);
+  const auto w = m.parameter<0, 0>();
+  const auto b = m.parameter<0, 1>();
+  // Each value: a sum of 4 products and the bias, rounded in float; tanh' <= 1.
+  for (std::size_t s = 0; s < x.size(); ++s)
+    for (std::size_t t = 0; t < 5; ++t)
+      for (std::size_t j = 0; j < 3; ++j) {
+        double z = b[j];
+        for (std::size_t i = 0; i < 4; ++i) z += double(x[s][t * 4 + i]) * w[i * 3 + j];
+        CHECK(y[s][t * 3 + j] == Approx(std::tanh(z)).margin(1e-6));
+      }
+}
+
+TEST_CASE("dense on a sequence: gradients match finite differences, softmax per step", "[dense][gradient]") {
+  using net = sequential<input<3, 4>, dense<5, ctnn::tanh>, dense<2, ctnn::softmax>, ctnn::flatten, dense<2>>;
+  ctnn_test::gradient_check<net, ctnn::loss::mean_squared_error> check(4);
+  CHECK(check.max_relative_error() < 1e-6);
+}

@@ -23,12 +23,12 @@
 // backward matches finite differences of the forward pass; evaluating in place (y aliasing z,
 // dz aliasing dy) gives the same result. tests/kernels/epilogue.cpp: the *_simd forms agree
 // with the expressions to float rounding.
+#include "../detail/xsimd.hpp"  // first: see detail/xsimd.hpp
 #include <concepts>
 #include <cstddef>
 #include <string_view>
 #include <type_traits>
 
-#include <xsimd/xsimd.hpp>
 
 #include "../kernels/simd.hpp"
 

@@ -1,4 +1,5 @@
 #pragma once
+#include "../detail/xsimd.hpp"  // first: see detail/xsimd.hpp
 #include <xtensor/xmath.hpp>
 #include <xtensor/xoperation.hpp>
 

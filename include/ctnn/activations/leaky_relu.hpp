@@ -1,4 +1,5 @@
 #pragma once
+#include "../detail/xsimd.hpp"  // first: see detail/xsimd.hpp
 #include <xtensor/xoperation.hpp>
 
 #include "activation.hpp"

@@ -1,11 +1,11 @@
 #pragma once
+#include "../detail/xsimd.hpp"  // first: see detail/xsimd.hpp
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <limits>
 #include <type_traits>
 
-#include <xsimd/xsimd.hpp>
 
 #include "activation.hpp"
 

@@ -53,6 +53,10 @@ struct forward_io {
   // n x L::workspace_size scratch values of this layer (im2col columns, dropout masks); the
   // same memory is handed to the backward pass of the same batch.
   T* workspace = nullptr;
+  // When set (only for the last layer, when the loss fuses with its activation): the layer also
+  // writes its pre-activation values z there, n x output_shape::size, so that the loss is
+  // computed from the logits as Keras does. Layers with an `activation` member honour it.
+  T* preactivation = nullptr;
 };
 
 // Buffers for a backward pass. dy holds dL/dy on entry and may be overwritten (layers turn it

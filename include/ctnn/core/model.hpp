@@ -364,8 +364,8 @@ class model {
         for (std::size_t r = 0; r < m; ++r) rows[r] = first + done + r;
         data.read(std::span<const std::size_t>(rows.data(), m), bx(), by());
         validate_labels(by(), m);
-        const float* out = forward(bx(), m, ctx);
-        loss_sum += loss_.value(out, by(), m, output_shape::size);
+        const float* out = forward(bx(), m, ctx, logits());
+        loss_sum += summed_loss(out, by(), m);
         hits += Loss::accuracy::correct(out, by(), m, output_shape::size);
         counted += Loss::accuracy::count(m, output_shape::size);
       }
@@ -420,7 +420,8 @@ class model {
   void reserve(std::size_t rows) {
     if (rows <= capacity_) return;
     const std::size_t x = detail::aligned_count(input_shape::size), y = detail::aligned_count(label_shape::size);
-    work_.assign(rows * (x + y + Network::activation_storage + Network::workspace_storage + 2 * Network::widest), 0.0f);
+    const std::size_t z = fused ? detail::aligned_count(output_shape::size) : 0;
+    work_.assign(rows * (x + y + z + Network::activation_storage + Network::workspace_storage + 2 * Network::widest), 0.0f);
     capacity_ = rows;
   }
   float* bx() noexcept { return work_.data(); }
@@ -429,6 +430,10 @@ class model {
   float* layer_work() noexcept { return acts() + capacity_ * Network::activation_storage; }
   float* dy() noexcept { return layer_work() + capacity_ * Network::workspace_storage; }
   float* scratch() noexcept { return dy() + capacity_ * Network::widest; }
+  // The last layer's pre-activations (logits) when the loss fuses with its activation.
+  float* logits() noexcept {
+    return fused ? scratch() + capacity_ * Network::widest : nullptr;
+  }
 
   std::array<float*, Network::layer_count> outputs() noexcept {
     std::array<float*, Network::layer_count> outs{};
@@ -437,10 +442,17 @@ class model {
     return outs;
   }
 
-  const float* forward(const float* x, std::size_t n, pass_context& ctx) {
+  const float* forward(const float* x, std::size_t n, pass_context& ctx, float* logits = nullptr) {
     auto outs = outputs();
-    Network::forward(layers_, params_.data(), x, outs.data(), layer_work(), n, ctx);
+    Network::forward(layers_, params_.data(), x, outs.data(), layer_work(), n, ctx, logits);
     return outs.back();
+  }
+  // The sum of per-sample losses of the batch just run forward: from the logits where the loss
+  // fuses with the last activation (Keras computes cross-entropy from the logits there: exact
+  // where the activation saturates), from the outputs otherwise.
+  double summed_loss(const float* out, const float* y, std::size_t m) {
+    if constexpr (fused) return loss_.preactivation_value(logits(), y, m, output_shape::size);
+    else return loss_.value(out, y, m, output_shape::size);
   }
 
   // Forward + backward on m samples; returns (sum of per-sample losses, accuracy hits).
@@ -448,9 +460,9 @@ class model {
     gradient_guard guard;
     pass_context ctx{mode::training, &rng_, &guard};
     auto outs = outputs();
-    Network::forward(layers_, params_.data(), x, outs.data(), layer_work(), m, ctx);
+    Network::forward(layers_, params_.data(), x, outs.data(), layer_work(), m, ctx, logits());
     const float* out = outs.back();
-    const double loss = loss_.value(out, y, m, output_shape::size);
+    const double loss = summed_loss(out, y, m);
     const std::size_t hits = Loss::accuracy::correct(out, y, m, output_shape::size);
     if constexpr (fused) loss_.preactivation_gradient(out, y, dy(), m, output_shape::size);
     else loss_.gradient(out, y, dy(), m, output_shape::size);

@@ -2,6 +2,7 @@
 // ctnn::samples<Dims...>: a run-time number of samples, each of compile-time shape Dims...,
 // stored contiguously (row-major, channels last). This is what fit/evaluate/predict take and
 // return, so a network and its data are checked against each other at compile time.
+#include "../detail/xsimd.hpp"  // first: see detail/xsimd.hpp
 #include <algorithm>
 #include <cstddef>
 #include <span>

@@ -226,8 +226,8 @@ struct sequential {
   // work holds n x workspace_storage values (layer i's scratch at n * workspace_offsets[i]).
   template <class T>
   static void forward(layer_types& layers, const T* params, const T* x, T* const* outs, T* work,
-                      std::size_t n, pass_context& ctx) {
-    forward_each(layers, params, x, outs, work, n, ctx, std::make_index_sequence<layer_count>{});
+                      std::size_t n, pass_context& ctx, T* last_preactivation = nullptr) {
+    forward_each(layers, params, x, outs, work, n, ctx, last_preactivation, std::make_index_sequence<layer_count>{});
   }
 
   // Back-propagates dy (dL/d output, n x output size; overwritten) through every layer, writing
@@ -282,10 +282,11 @@ struct sequential {
 
   template <class T, std::size_t... I>
   static void forward_each(layer_types& layers, const T* params, const T* x, T* const* outs,
-                           T* work, std::size_t n, pass_context& ctx, std::index_sequence<I...>) {
+                           T* work, std::size_t n, pass_context& ctx, T* last_preactivation,
+                           std::index_sequence<I...>) {
     (std::get<I>(layers).forward(
          forward_io<T>{params + parameter_offsets[I], I == 0 ? x : outs[I == 0 ? 0 : I - 1], outs[I], n,
-                       work + n * workspace_offsets[I]},
+                       work + n * workspace_offsets[I], I + 1 == layer_count ? last_preactivation : nullptr},
          ctx),
      ...);
   }

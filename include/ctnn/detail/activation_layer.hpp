@@ -25,6 +25,7 @@ class activation_layer : public no_parameters {
 
   template <class T>
   void forward(const forward_io<T>& io, pass_context&) const {
+    if (io.preactivation) std::copy(io.x, io.x + io.n * In::size, io.preactivation);
     std::copy(io.x, io.x + io.n * In::size, io.y);
     kernels::activate(activation, io.y, io.n * In::size / width, width);
   }

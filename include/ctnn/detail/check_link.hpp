@@ -11,7 +11,7 @@ namespace ctnn::detail {
 enum class link_error {
   none,
   zero_units,
-  needs_rank_1,
+  needs_rank_1_or_2,
   needs_rank_3,
   zero_window,
   zero_stride,
@@ -41,8 +41,8 @@ struct check_link {
 
   static_assert(layer_accepts<link_error::zero_units, Position, Layer, InputShape>,
                 "ctnn::sequential: the layer at Position has 0 units; every layer needs at least one output");
-  static_assert(layer_accepts<link_error::needs_rank_1, Position, Layer, InputShape>,
-                "ctnn::sequential: the layer at Position needs a rank-1 input but receives InputShape; insert ctnn::flatten before it");
+  static_assert(layer_accepts<link_error::needs_rank_1_or_2, Position, Layer, InputShape>,
+                "ctnn::sequential: the layer at Position needs a rank-1 or rank-2 input (features, or steps x features) but receives InputShape; insert ctnn::flatten before it");
   static_assert(layer_accepts<link_error::needs_rank_3, Position, Layer, InputShape>,
                 "ctnn::sequential: the layer at Position (2D convolution or pooling) needs a rank-3 input (height, width, channels) but receives InputShape; images are channels-last, e.g. ctnn::input<28, 28, 1>");
   static_assert(layer_accepts<link_error::zero_window, Position, Layer, InputShape>,

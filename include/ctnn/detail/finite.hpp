@@ -1,10 +1,10 @@
 #pragma once
 // The NaN guard's checks: one vectorized pass that finds the first value that is NaN, infinite
 // or larger in magnitude than a limit.
+#include "xsimd.hpp"  // first: see detail/xsimd.hpp
 #include <cmath>
 #include <cstddef>
 
-#include <xsimd/xsimd.hpp>
 
 namespace ctnn::detail {
 

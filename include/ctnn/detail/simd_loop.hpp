@@ -2,10 +2,10 @@
 // Applies a generic element-wise function over equally long float arrays in one pass: full
 // xsimd batches first, then the tail with the scalar overload of the same function, so the
 // vector and scalar paths cannot drift apart.
+#include "xsimd.hpp"  // first: see detail/xsimd.hpp
 #include <cstddef>
 #include <type_traits>
 
-#include <xsimd/xsimd.hpp>
 
 namespace ctnn::detail {
 

@@ -3,6 +3,7 @@
 // file as an xt::xarray<float>. float32 and float64 (NumPy's default; rounded to float) of
 // either byte order and C or Fortran order are read; other dtypes, a truncated file or -- with
 // expected_shape -- another shape give a ctnn::io_error naming what was expected and found.
+#include "../detail/xsimd.hpp"  // first: see detail/xsimd.hpp
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>

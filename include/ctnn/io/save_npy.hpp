@@ -2,6 +2,7 @@
 // ctnn::save_npy(path, values, shape) and ctnn::save_npy(path, expression): one tensor as a
 // NumPy .npy file (format 1.0, '<f4', C order), readable by numpy.load and xt::load_npy. The
 // model's tensors are flat spans (model.parameter<I, P>()), so the shape is given with them.
+#include "../detail/xsimd.hpp"  // first: see detail/xsimd.hpp
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>

@@ -3,12 +3,12 @@
 // vectorized pass (xtensor assigns element-wise expressions over contiguous buffers with xsimd).
 // Layers whose product can carry the activation (dense) use fused_activation (a GEMM epilogue,
 // kernels/epilogue.hpp) with activate_unfused for what it leaves, and activate_backward_sum.
+#include "../detail/xsimd.hpp"  // first: see detail/xsimd.hpp
 #include <algorithm>
 #include <array>
 #include <cstddef>
 #include <type_traits>
 
-#include <xsimd/xsimd.hpp>
 
 #include "simd.hpp"
 

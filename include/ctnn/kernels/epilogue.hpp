@@ -12,12 +12,12 @@
 //
 // Operands: an epilogue holds its hyperparameters by value and any per-column data by pointer
 // (the caller's buffer outlives the call).
+#include "../detail/xsimd.hpp"  // first: see detail/xsimd.hpp
 #include <cmath>
 #include <concepts>
 #include <cstddef>
 #include <type_traits>
 
-#include <xsimd/xsimd.hpp>
 
 #include "simd.hpp"
 

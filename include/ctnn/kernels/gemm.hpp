@@ -29,6 +29,7 @@
 // SIMD width is xsimd's default arch, i.e. whatever the -m... flags enable (SSE2 at minimum on
 // x86-64); every translation unit must be built with the same flags.
 
+#include "../detail/xsimd.hpp"  // first: see detail/xsimd.hpp
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
@@ -36,7 +37,6 @@
 #include <type_traits>
 #include <utility>
 
-#include <xsimd/xsimd.hpp>
 
 #include "simd.hpp"
 

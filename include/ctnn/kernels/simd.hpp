@@ -2,9 +2,9 @@
 // Small SIMD vocabulary shared by the kernels and the activations' register-level forms
 // (apply_simd / backward_simd): the same source works on xsimd batches of any arch and on plain
 // float / double values.
+#include "../detail/xsimd.hpp"  // first: see detail/xsimd.hpp
 #include <type_traits>
 
-#include <xsimd/xsimd.hpp>
 
 // GCC 12.2 (Debian 12's compiler) reports the deliberately undefined operand of its own AVX-512
 // intrinsics (`__m512 __Y = __Y;`, used by _mm512_roundscale_ps, _mm512_cvttps_epi32, ... inside

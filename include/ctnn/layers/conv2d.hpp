@@ -140,10 +140,18 @@ struct conv2d {
         im2col(io.x, io.workspace, io.n);
         columns = io.workspace;
       }
+      const T* bias = has_bias ? io.params + bias_offset : nullptr;
+      if (io.preactivation) {  // a fused loss wants the logits: z first, kept, then f over it
+        kernels::matmul<T>(io.n * positions, Filters, patch_size, columns, patch_size,
+                           kernels::transpose::no, io.params, Filters, kernels::transpose::no, io.y,
+                           Filters, bias, false);
+        std::copy(io.y, io.y + io.n * positions * Filters, io.preactivation);
+        kernels::activate(activation, io.y, io.n * positions, Filters);
+        return;
+      }
       kernels::matmul<T>(io.n * positions, Filters, patch_size, columns, patch_size,
                          kernels::transpose::no, io.params, Filters, kernels::transpose::no, io.y,
-                         Filters, has_bias ? io.params + bias_offset : nullptr, false,
-                         kernels::fused_activation(activation));
+                         Filters, bias, false, kernels::fused_activation(activation));
       kernels::activate_unfused(activation, io.y, io.n * positions, Filters);
     }
 

@@ -1,8 +1,11 @@
 #pragma once
 // ctnn::dense<Units, Options...>: Keras' Dense. y = f(x W + b) with W of shape (in, Units),
-// as Keras stores it. Options, in any order: an activation (default ctnn::linear),
+// as Keras stores it, applied to the last axis of its input as Keras does: a rank-1 input
+// (features) gives Units outputs, a rank-2 input (steps x features, a sequence) one row of Units
+// per step. A rank-3 input (an image) is refused with a hint to flatten it first. Options, in any order: an activation (default ctnn::linear),
 // kernel_initializer<I> (default glorot_uniform), bias_initializer<I> (default zeros),
 // use_bias<bool> (default true), kernel_regularizer<R> and bias_regularizer<R> (default none).
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <span>
@@ -38,7 +41,7 @@ struct dense {
     if (!(detail::is_weight_option<Options>::value && ...)) return detail::link_error::unknown_option;
     if (!options::each_kind_once) return detail::link_error::option_twice;
     if (Units == 0) return detail::link_error::zero_units;
-    if (In::rank != 1) return detail::link_error::needs_rank_1;
+    if (In::rank != 1 && In::rank != 2) return detail::link_error::needs_rank_1_or_2;
     return detail::link_error::none;
   }
 
@@ -48,9 +51,11 @@ struct dense {
   class layer : public detail::regularization<kernel_regularizer_type, bias_regularizer_type> {
    public:
     using input_shape = In;
-    using output_shape = shape<Units>;
     static constexpr std::string_view kind = dense::kind;
-    static constexpr std::size_t in_features = In::size;
+    static constexpr std::size_t in_features = In::dims[In::rank - 1];
+    // Rows of the product per sample: 1, or the steps of a sequence.
+    static constexpr std::size_t steps = In::size / in_features;
+    using output_shape = std::conditional_t<In::rank == 1, shape<Units>, shape<steps, Units>>;
     static constexpr std::size_t bias_offset = detail::aligned_count(in_features * Units);
     static constexpr std::size_t parameter_count = in_features * Units + (has_bias ? Units : 0);
     static constexpr std::size_t parameter_storage =
@@ -79,12 +84,21 @@ struct dense {
     // y = f(x W + b) in one product: the bias and an element-wise f are applied to the sums in
     // registers (kernels::fused_activation); a row-wise f (softmax) then runs over the rows.
     template <class T>
+    // With io.preactivation (a fused loss wants the logits): z first, kept, then f over it.
     void forward(const forward_io<T>& io, pass_context&) const {
-      kernels::matmul<T>(io.n, Units, in_features, io.x, in_features, kernels::transpose::no,
-                         io.params, Units, kernels::transpose::no, io.y, Units,
-                         has_bias ? io.params + bias_offset : nullptr, false,
+      const std::size_t rows = io.n * steps;
+      const T* bias = has_bias ? io.params + bias_offset : nullptr;
+      if (io.preactivation) {
+        kernels::matmul<T>(rows, Units, in_features, io.x, in_features, kernels::transpose::no,
+                           io.params, Units, kernels::transpose::no, io.y, Units, bias, false);
+        std::copy(io.y, io.y + rows * Units, io.preactivation);
+        kernels::activate(activation, io.y, rows, Units);
+        return;
+      }
+      kernels::matmul<T>(rows, Units, in_features, io.x, in_features, kernels::transpose::no,
+                         io.params, Units, kernels::transpose::no, io.y, Units, bias, false,
                          kernels::fused_activation(activation));
-      kernels::activate_unfused(activation, io.y, io.n, Units);
+      kernels::activate_unfused(activation, io.y, rows, Units);
     }
 
     // dz = dy f'(z) (in place) and db = column sums of dz in one pass, then dW = x^T dz and
@@ -95,18 +109,19 @@ struct dense {
 
     template <class T>
     void backward(const backward_io<T>& io, pass_context& ctx) const {
-      kernels::activate_backward_sum(activation, io.y, io.dy, io.n, Units,
+      const std::size_t rows = io.n * steps;
+      kernels::activate_backward_sum(activation, io.y, io.dy, rows, Units,
                                      has_bias ? io.grads + bias_offset : nullptr,
                                      io.dy_is_preactivation);
       gradient_guard unchecked;
       gradient_guard& guard = ctx.gradients ? *ctx.gradients : unchecked;
       if constexpr (has_bias) guard.check(io.grads + bias_offset, Units);
       const T* dz = io.dy;
-      kernels::matmul<T>(in_features, Units, io.n, io.x, in_features, kernels::transpose::yes, dz,
+      kernels::matmul<T>(in_features, Units, rows, io.x, in_features, kernels::transpose::yes, dz,
                          Units, kernels::transpose::no, io.grads, Units, nullptr, false,
                          kernels::guarded_store_epilogue{&guard});
       if (io.dx)
-        kernels::matmul<T>(io.n, in_features, Units, dz, Units, kernels::transpose::no, io.params,
+        kernels::matmul<T>(rows, in_features, Units, dz, Units, kernels::transpose::no, io.params,
                            Units, kernels::transpose::yes, io.dx, in_features, nullptr, false);
     }
   };

@@ -1,23 +1,23 @@
 #pragma once
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
 
-#include <xtensor/xadapt.hpp>
-#include <xtensor/xnoalias.hpp>
-
 #include "../activations/softmax.hpp"
 #include "../metrics/categorical_accuracy.hpp"
+#include "detail/cross_entropy.hpp"
 #include "loss_function.hpp"
 
 namespace ctnn::loss {
 
-// -sum(labels * log(pred)) per sample, labels one-hot (or any distribution). Probabilities are
-// clipped to [epsilon, 1 - epsilon] with Keras' epsilon 1e-7 for the value. After a softmax the
-// gradient is fused: dL/dz = (pred - labels) / n, exact and stable where 1/pred is not.
+// Keras' categorical cross-entropy, -sum(labels * log(pred)) per sample, labels any rows of
+// probabilities (one-hot, soft, multi-hot), as Keras 3 computes it (TensorFlow backend):
+//   after a softmax (fused): from the logits z the softmax saw, sum(y) lse(z) - sum(y z) -- no
+//     clipping, so a saturated softmax reports its true loss -- and dL/dz = (p sum(y) - y) / n;
+//   otherwise: each row divided by its sum, clipped to [epsilon, 1 - epsilon] (float32 bounds:
+//     1e-7 and 0.99999988), -sum(y log q), with the gradient of exactly that.
 struct categorical_crossentropy {
   static constexpr std::string_view name = "categorical_crossentropy";
   template <class OutputShape> using label_shape = OutputShape;
@@ -27,27 +27,62 @@ struct categorical_crossentropy {
 
   template <class T>
   double value(const T* p, const T* y, std::size_t n, std::size_t width) const {
-    const double lo = epsilon, hi = 1.0 - epsilon;
+    const double lo = detail::clip_low(epsilon), hi = detail::clip_high(epsilon);
     double total = 0;
-    for (std::size_t i = 0; i < n * width; ++i)
-      if (y[i] != T(0)) total -= static_cast<double>(y[i]) * std::log(std::clamp(static_cast<double>(p[i]), lo, hi));
+    for (std::size_t r = 0; r < n; ++r) {
+      const T* pr = p + r * width;
+      const T* yr = y + r * width;
+      const double sum = detail::row_sum(pr, width);
+      for (std::size_t j = 0; j < width; ++j)
+        if (yr[j] != T(0)) total -= static_cast<double>(yr[j]) * std::log(std::clamp(static_cast<double>(pr[j]) / sum, lo, hi));
+    }
     return total;
   }
+  // With q = p / sum(p) and g_j = dL/dq_j = -y_j / q_j (zero where q_j is clipped):
+  // dL/dp_i = (g_i - sum_j g_j q_j) / sum(p), where g_j q_j is just -y_j; over n for the mean.
   template <class T>
   void gradient(const T* p, const T* y, T* g, std::size_t n, std::size_t width) const {
-    const T lo = static_cast<T>(epsilon), hi = T(1) - lo, inv_n = T(1) / static_cast<T>(n);
-    for (std::size_t i = 0; i < n * width; ++i) {
-      const T pi = p[i];
-      g[i] = (pi < lo || pi > hi) ? T(0) : -y[i] / pi * inv_n;  // zero where clipping is active
+    const double lo = detail::clip_low(epsilon), hi = detail::clip_high(epsilon);
+    for (std::size_t r = 0; r < n; ++r) {
+      const T* pr = p + r * width;
+      const T* yr = y + r * width;
+      const double sum = detail::row_sum(pr, width);
+      const auto inside = [&](std::size_t j) {
+        const double q = static_cast<double>(pr[j]) / sum;
+        return q >= lo && q <= hi;
+      };
+      double dot = 0;
+      for (std::size_t j = 0; j < width; ++j)
+        if (inside(j)) dot -= static_cast<double>(yr[j]);
+      for (std::size_t j = 0; j < width; ++j) {
+        const double dq = inside(j) ? -static_cast<double>(yr[j]) * sum / static_cast<double>(pr[j]) : 0.0;
+        g[r * width + j] = static_cast<T>((dq - dot) / (sum * static_cast<double>(n)));
+      }
     }
   }
   template <class T>
+  double preactivation_value(const T* z, const T* y, std::size_t n, std::size_t width) const {
+    double total = 0;
+    for (std::size_t r = 0; r < n; ++r) {
+      const T* zr = z + r * width;
+      const T* yr = y + r * width;
+      const double lse = detail::log_sum_exp(zr, width);
+      for (std::size_t j = 0; j < width; ++j)
+        if (yr[j] != T(0)) total += static_cast<double>(yr[j]) * (lse - static_cast<double>(zr[j]));
+    }
+    return total;
+  }
+  template <class T>
   void preactivation_gradient(const T* p, const T* y, T* g, std::size_t n, std::size_t width) const {
-    const std::array<std::size_t, 1> sh{n * width};
-    const auto tp = xt::adapt(p, n * width, xt::no_ownership(), sh);
-    const auto ty = xt::adapt(y, n * width, xt::no_ownership(), sh);
-    auto tg = xt::adapt(g, n * width, xt::no_ownership(), sh);
-    xt::noalias(tg) = (tp - ty) * (T(1) / static_cast<T>(n));
+    const T inv_n = T(1) / static_cast<T>(n);
+    for (std::size_t r = 0; r < n; ++r) {
+      T label_sum = 0;
+      for (std::size_t j = 0; j < width; ++j) label_sum += y[r * width + j];
+      for (std::size_t j = 0; j < width; ++j) {
+        const std::size_t i = r * width + j;
+        g[i] = (p[i] * label_sum - y[i]) * inv_n;
+      }
+    }
   }
 
   // Called by fit/evaluate/train_on_batch before any work: every label must be a probability,

@@ -6,10 +6,15 @@
 //   l.value(pred, labels, n, width)            the SUM over the n samples of per-sample losses
 //                                              (double; the caller divides by n)
 //   l.gradient(pred, labels, grad, n, width)   dL/dpred of the batch-MEAN loss
-// Optionally, when a loss has a stable combined gradient with the activation A of the last
-// layer: L::fuses_with<A> == true and l.preactivation_gradient(...) gives dL/dz directly.
-// Laws (tests/losses/losses.cpp): value is zero (or minimal) at the target; gradient and
-// preactivation_gradient match finite differences of value / n.
+// Optionally, when a loss has a stable combined form with the activation A of the last layer
+// (Keras: a cross-entropy after a softmax or a sigmoid uses the logits), L::fuses_with<A> ==
+// true and, with z the last layer's pre-activations and pred = A(z):
+//   l.preactivation_value(z, labels, n, width)          the same sum as value, from the logits
+//   l.preactivation_gradient(pred, labels, grad, n, width)  dL/dz of the batch-mean loss
+// The model then reports preactivation_value (training and evaluation alike).
+// Laws (tests/losses/losses.cpp): value is zero (or minimal) at the target; gradient matches
+// finite differences of value / n, preactivation_gradient those of preactivation_value / n;
+// every value and gradient equals Keras' (tests/losses/keras_reference.py).
 #include <concepts>
 #include <cstddef>
 #include <string_view>

@@ -8,12 +8,12 @@
 // The paper has no learning rate (lr = 1); Keras' default of 0.001 makes it very slow, so pass
 // learning_rate = 1.0f to get the paper's method.
 // State: [acc_g | acc_d].
+#include "../detail/xsimd.hpp"  // first: see detail/xsimd.hpp
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string_view>
 
-#include <xsimd/xsimd.hpp>
 
 #include "../detail/simd_loop.hpp"
 #include "optimizer.hpp"

@@ -9,13 +9,13 @@
 // what Keras does (and why its default epsilon, 1e-7, is not PyTorch's 1e-8 on sqrt(v_hat)).
 // alpha is computed in double once per call, so it stays accurate for any step count.
 // State: [m | v | vhat if amsgrad].
+#include "../detail/xsimd.hpp"  // first: see detail/xsimd.hpp
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string_view>
 
-#include <xsimd/xsimd.hpp>
 
 #include "../detail/simd_loop.hpp"
 #include "optimizer.hpp"

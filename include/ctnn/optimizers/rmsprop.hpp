@@ -11,12 +11,12 @@
 // torch.optim.RMSprop adds it outside (g / (sqrt(v) + eps)) and defaults to alpha = 0.99,
 // eps = 1e-8: the two agree only approximately, mostly where v is tiny.
 // State: [v | mom if momentum > 0 | mg if centered], Keras' order of creation.
+#include "../detail/xsimd.hpp"  // first: see detail/xsimd.hpp
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string_view>
 
-#include <xsimd/xsimd.hpp>
 
 #include "../detail/simd_loop.hpp"
 #include "optimizer.hpp"

@@ -30,7 +30,6 @@ import subprocess
 import sys
 import tempfile
 
-SKIP = 77
 BATCH = 16
 U = 2.0 ** -24  # float32's unit roundoff
 
@@ -41,27 +40,6 @@ U = 2.0 ** -24  # float32's unit roundoff
 # the batch and every output position).
 REDUCTIONS = {"mlp": (784 + 512 + 10 + 10 + 16, 784 + 512 + 10),
               "cnn": (9 + 5408 + 64 + 10 + 10 + 64 + 16 * 26 * 26, 9 + 5408 + 64 + 10)}
-
-
-def find_torch_or_reexec():
-    try:
-        import numpy  # noqa: F401
-        import torch  # noqa: F401
-        return
-    except ImportError as e:
-        reason = str(e)
-    # Debian's python3-torch lives in /usr/bin/python3's path, which another python3 on PATH
-    # (pyenv, a virtual environment) does not see.
-    if os.environ.get("CTNN_PARITY_REEXEC") != "1":
-        for candidate in ("/usr/bin/python3", "/usr/local/bin/python3"):
-            if os.path.exists(candidate) and os.path.realpath(candidate) != os.path.realpath(sys.executable):
-                check = subprocess.run([candidate, "-c", "import torch, numpy"], capture_output=True)
-                if check.returncode == 0:
-                    os.environ["CTNN_PARITY_REEXEC"] = "1"
-                    os.execv(candidate, [candidate] + sys.argv)
-    print(f"SKIPPED: PyTorch parity needs python3 with torch and numpy ({reason}); "
-          "install python3-torch python3-numpy (scripts/install-deps)")
-    sys.exit(SKIP)
 
 
 def elementwise_relative(a, b):
@@ -340,7 +318,10 @@ def main():
     parser.add_argument("--tools", required=True, help="the directory of export_pytorch.py")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args()
-    find_torch_or_reexec()
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+    sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+    from torch_python import require_torch
+    require_torch()
     import torch
     torch.set_num_threads(1)
     sys.path.insert(0, args.tools)

@@ -7,12 +7,12 @@
 // Chosen by xsimd's default arch (the -m flags): AVX-512 transposes 16 x 16 blocks and AVX
 // 8 x 8 blocks in registers (64 / 24 shuffles per block); other archs, and the columns left
 // over, go one value at a time. Packing W5's inputs one value at a time took 5 % of its time.
+#include "../../detail/xsimd.hpp"  // first: see detail/xsimd.hpp
 #include <algorithm>
 #include <cstddef>
 #include <type_traits>
 #include <utility>
 
-#include <xsimd/xsimd.hpp>
 
 #if XSIMD_WITH_AVX
 #include <immintrin.h>

@@ -1,0 +1,17 @@
+#pragma once
+// xsimd, as every ctnn header includes it: first, and with GCC 12's false -Wuninitialized and
+// -Wmaybe-uninitialized off for the lines it pulls in. GCC 12 reports the deliberately undefined
+// operand of its own AVX-512 intrinsics (`__m512 __Y = __Y;` in _mm512_undefined_ps) as
+// uninitialized (GCC bug 105593) wherever xsimd's math functions (exp, nearbyint) are compiled
+// out of line, which breaks -Werror builds with -march=native on AVX-512 machines. The pragmas
+// cover the intrinsics headers' own lines, so the warning stays on for everyone else's code.
+// (A program that includes <immintrin.h> before ctnn keeps GCC's warning in those lines.)
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+#include <xsimd/xsimd.hpp>
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
