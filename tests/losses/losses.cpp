@@ -143,7 +143,7 @@ TEST_CASE("loss: values and gradients equal Keras' (keras_reference.py), edge ca
             for (std::size_t j = 0; j < w; ++j) row[j] /= sum;
           }
         }
-        value = loss.preactivation_value(c.inputs.data(), c.labels.data(), n, w) / static_cast<double>(n);
+        value = loss.preactivation_value(c.inputs.data(), p.data(), c.labels.data(), n, w) / static_cast<double>(n);
         loss.preactivation_gradient(p.data(), c.labels.data(), g.data(), n, w);
       } else {
         value = loss.value(c.inputs.data(), c.labels.data(), n, w) / static_cast<double>(n);

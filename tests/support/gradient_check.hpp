@@ -46,10 +46,10 @@ class gradient_check {
     pass_ctx_.phase = ctnn::mode::training;
     auto outs = outputs();
     double sum = 0;
-    if constexpr (requires { loss_.preactivation_value(z_.data(), y_.data(), n_, out::size); }) {
+    if constexpr (requires { loss_.preactivation_value(z_.data(), z_.data(), y_.data(), n_, out::size); }) {
       Network::forward(layers_, params_.data(), x_.data(), outs.data(), work_.data(), n_, pass_ctx_,
                        fused_ ? z_.data() : nullptr);
-      sum = fused_ ? loss_.preactivation_value(z_.data(), y_.data(), n_, out::size)
+      sum = fused_ ? loss_.preactivation_value(z_.data(), outs.back(), y_.data(), n_, out::size)
                    : loss_.value(outs.back(), y_.data(), n_, out::size);
     } else {
       Network::forward(layers_, params_.data(), x_.data(), outs.data(), work_.data(), n_, pass_ctx_);

@@ -451,7 +451,7 @@ class model {
   // fuses with the last activation (Keras computes cross-entropy from the logits there: exact
   // where the activation saturates), from the outputs otherwise.
   double summed_loss(const float* out, const float* y, std::size_t m) {
-    if constexpr (fused) return loss_.preactivation_value(logits(), y, m, output_shape::size);
+    if constexpr (fused) return loss_.preactivation_value(logits(), out, y, m, output_shape::size);
     else return loss_.value(out, y, m, output_shape::size);
   }
 

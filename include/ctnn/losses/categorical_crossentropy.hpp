@@ -61,12 +61,12 @@ struct categorical_crossentropy {
     }
   }
   template <class T>
-  double preactivation_value(const T* z, const T* y, std::size_t n, std::size_t width) const {
+  double preactivation_value(const T* z, const T* p, const T* y, std::size_t n, std::size_t width) const {
     double total = 0;
     for (std::size_t r = 0; r < n; ++r) {
       const T* zr = z + r * width;
       const T* yr = y + r * width;
-      const double lse = detail::log_sum_exp(zr, width);
+      const double lse = detail::log_sum_exp(zr, p + r * width, width);
       for (std::size_t j = 0; j < width; ++j)
         if (yr[j] != T(0)) total += static_cast<double>(yr[j]) * (lse - static_cast<double>(zr[j]));
     }

@@ -9,7 +9,8 @@
 // Optionally, when a loss has a stable combined form with the activation A of the last layer
 // (Keras: a cross-entropy after a softmax or a sigmoid uses the logits), L::fuses_with<A> ==
 // true and, with z the last layer's pre-activations and pred = A(z):
-//   l.preactivation_value(z, labels, n, width)          the same sum as value, from the logits
+//   l.preactivation_value(z, pred, labels, n, width)    the same sum as value, from the logits
+//                                                       (pred may stand in where it is exact)
 //   l.preactivation_gradient(pred, labels, grad, n, width)  dL/dz of the batch-mean loss
 // The model then reports preactivation_value (training and evaluation alike).
 // Laws (tests/losses/losses.cpp): value is zero (or minimal) at the target; gradient matches

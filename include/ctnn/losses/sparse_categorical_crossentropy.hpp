@@ -57,10 +57,11 @@ struct sparse_categorical_crossentropy {
     }
   }
   template <class T>
-  double preactivation_value(const T* z, const T* y, std::size_t n, std::size_t width) const {
+  double preactivation_value(const T* z, const T* p, const T* y, std::size_t n, std::size_t width) const {
     double total = 0;
     for (std::size_t r = 0; r < n; ++r)
-      total += detail::log_sum_exp(z + r * width, width) - static_cast<double>(z[r * width + index(y[r], width)]);
+      total += detail::log_sum_exp(z + r * width, p + r * width, width) -
+               static_cast<double>(z[r * width + index(y[r], width)]);
     return total;
   }
   template <class T>

@@ -18,14 +18,15 @@ double row_sum(const T* p, std::size_t width) noexcept {
   return s;
 }
 
-// log(sum(exp(z))), shifted by the largest z so that nothing overflows.
+// log(sum(exp(z))) of a row whose softmax p the layer has computed: log p_k = z_k - lse(z) for
+// every k, and for the largest p_k (at least 1 / width, so never underflowing) its log is as
+// exact as p_k itself. One log per row instead of width exponentials.
 template <class T>
-double log_sum_exp(const T* z, std::size_t width) noexcept {
-  double top = static_cast<double>(z[0]);
-  for (std::size_t j = 1; j < width; ++j) top = std::max(top, static_cast<double>(z[j]));
-  double s = 0;
-  for (std::size_t j = 0; j < width; ++j) s += std::exp(static_cast<double>(z[j]) - top);
-  return top + std::log(s);
+double log_sum_exp(const T* z, const T* p, std::size_t width) noexcept {
+  std::size_t k = 0;
+  for (std::size_t j = 1; j < width; ++j)
+    if (p[j] > p[k]) k = j;
+  return static_cast<double>(z[k]) - std::log(static_cast<double>(p[k]));
 }
 
 }  // namespace ctnn::loss::detail
