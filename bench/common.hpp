@@ -1,5 +1,5 @@
 #pragma once
-// Shared by ctnn's benchmark translation units: the workloads' shapes (shared/WORKLOADS.md),
+// Shared by ctnn's benchmark translation units: the workloads' shapes (the workload table of bench/README.md),
 // deterministic synthetic data, and the counters every benchmark reports.
 //
 // Counters are computed from our own wall-clock measurement of the whole timed loop (not

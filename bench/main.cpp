@@ -1,4 +1,4 @@
-// ctnn's benchmark program: every workload of shared/WORKLOADS.md that ctnn runs today (W1, W2,
+// ctnn's benchmark program: every workload of bench/README.md's table that ctnn runs today (W1, W2,
 // W3, W5), the kernels under them (GEMM, optimizer updates) and the peers, in one process so
 // that ratios compare figures taken side by side.
 // bench/ratios.py turns the JSON output into the ratio table of bench/README.md.

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Prints ctnn / peer ratios against the targets of shared/WORKLOADS.md from Google Benchmark JSON.
+"""Prints ctnn / peer ratios against the targets of the workload table of bench/README.md from Google Benchmark JSON.
 
 Usage: bench/ratios.py PINNED.json [CORES.json] [--markdown]
 

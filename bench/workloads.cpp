@@ -1,4 +1,4 @@
-// ctnn on the workloads of shared/WORKLOADS.md: W1 (batch-1 MLP inference), W2 (batch-1 CNN
+// ctnn on the workloads of bench/README.md's table: W1 (batch-1 MLP inference), W2 (batch-1 CNN
 // inference), W3 (one training epoch of the Keras MLP, 1 and 2 threads) and W5 (one fused dense
 // layer forward).
 #include <benchmark/benchmark.h>

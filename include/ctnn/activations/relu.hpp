@@ -10,7 +10,7 @@ namespace ctnn {
 
 // f(z) = max(z, 0), and NaN for NaN as tf.nn.relu (Keras): a bad input shows in the output instead
 // of looking like a valid one. Written as a select on z < 0, which keeps NaN (xt::fmax would map
-// it to 0; xt::maximum never vectorizes, STACK_NOTES).
+// it to 0; xt::maximum never vectorizes in xtensor 0.24).
 struct relu {
   static constexpr std::string_view name = "relu";
   static constexpr bool elementwise = true;

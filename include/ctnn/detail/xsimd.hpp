@@ -15,3 +15,18 @@
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
+
+// The same warning for code that *inlines* xsimd's math (the activations' *_simd forms, the
+// epilogues, the GEMM, the optimizers' updates): GCC checks it against the pragmas at each
+// inlining site, so these bracket every such definition. With the include above they also keep
+// a program quiet that included <immintrin.h> before ctnn.
+#if defined(__GNUC__) && !defined(__clang__)
+#define CTNN_DETAIL_SIMD_BEGIN                          \
+  _Pragma("GCC diagnostic push")                        \
+  _Pragma("GCC diagnostic ignored \"-Wuninitialized\"") \
+  _Pragma("GCC diagnostic ignored \"-Wmaybe-uninitialized\"")
+#define CTNN_DETAIL_SIMD_END _Pragma("GCC diagnostic pop")
+#else
+#define CTNN_DETAIL_SIMD_BEGIN
+#define CTNN_DETAIL_SIMD_END
+#endif

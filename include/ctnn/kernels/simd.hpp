@@ -6,22 +6,7 @@
 #include <type_traits>
 
 
-// GCC 12.2 (Debian 12's compiler) reports the deliberately undefined operand of its own AVX-512
-// intrinsics (`__m512 __Y = __Y;`, used by _mm512_roundscale_ps, _mm512_cvttps_epi32, ... inside
-// xsimd::exp) as uninitialized once they are inlined into our code (GCC bug 105593), breaking
-// -Werror builds with -march=native on AVX-512 machines. The warning is checked against the
-// pragmas at each inlining site, so these bracket every definition that inlines xsimd math
-// (the activations' *_simd forms, the epilogues, the GEMM). Same as the optimizers' workaround.
-#if defined(__GNUC__) && !defined(__clang__)
-#define CTNN_DETAIL_SIMD_BEGIN                          \
-  _Pragma("GCC diagnostic push")                        \
-  _Pragma("GCC diagnostic ignored \"-Wuninitialized\"") \
-  _Pragma("GCC diagnostic ignored \"-Wmaybe-uninitialized\"")
-#define CTNN_DETAIL_SIMD_END _Pragma("GCC diagnostic pop")
-#else
-#define CTNN_DETAIL_SIMD_BEGIN
-#define CTNN_DETAIL_SIMD_END
-#endif
+// CTNN_DETAIL_SIMD_BEGIN / _END: detail/xsimd.hpp.
 
 namespace ctnn::detail {
 

@@ -18,7 +18,7 @@
 #include "../detail/simd_loop.hpp"
 #include "optimizer.hpp"
 
-CTNN_DETAIL_BEGIN_GCC_PR105593_WORKAROUND
+CTNN_DETAIL_SIMD_BEGIN
 namespace ctnn::optim {
 
 struct adadelta {
@@ -69,6 +69,6 @@ struct adadelta {
 };
 
 }  // namespace ctnn::optim
-CTNN_DETAIL_END_GCC_PR105593_WORKAROUND
+CTNN_DETAIL_SIMD_END
 
 static_assert(ctnn::optimizer<ctnn::optim::adadelta>);

@@ -20,7 +20,7 @@
 #include "../detail/simd_loop.hpp"
 #include "optimizer.hpp"
 
-CTNN_DETAIL_BEGIN_GCC_PR105593_WORKAROUND
+CTNN_DETAIL_SIMD_BEGIN
 namespace ctnn::optim {
 
 struct adam {
@@ -88,6 +88,6 @@ struct adam {
 };
 
 }  // namespace ctnn::optim
-CTNN_DETAIL_END_GCC_PR105593_WORKAROUND
+CTNN_DETAIL_SIMD_END
 
 static_assert(ctnn::optimizer<ctnn::optim::adam>);

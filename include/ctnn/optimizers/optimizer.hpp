@@ -50,6 +50,8 @@
 #include <string_view>
 #include <type_traits>
 
+#include "../detail/xsimd.hpp"  // CTNN_DETAIL_SIMD_BEGIN / _END
+
 namespace ctnn {
 
 template <class O>
@@ -96,18 +98,3 @@ void with_flag(bool flag, F&& f) {
 }  // namespace detail
 }  // namespace ctnn
 
-// GCC 12.2 (Debian 12's compiler) reports the deliberately undefined operand of its own AVX-512
-// intrinsics (`__m512 __Y = __Y;` in _mm512_undefined_ps, used by _mm512_sqrt_ps and
-// _mm512_max_ps) as uninitialized once they are inlined into our loops (GCC bug 105593), which
-// breaks -Werror builds with -march=native on AVX-512 machines. These bracket the optimizer
-// definitions; the warning is checked against the pragmas at each inlining site.
-#if defined(__GNUC__) && !defined(__clang__)
-#define CTNN_DETAIL_BEGIN_GCC_PR105593_WORKAROUND \
-  _Pragma("GCC diagnostic push")                  \
-  _Pragma("GCC diagnostic ignored \"-Wuninitialized\"") \
-  _Pragma("GCC diagnostic ignored \"-Wmaybe-uninitialized\"")
-#define CTNN_DETAIL_END_GCC_PR105593_WORKAROUND _Pragma("GCC diagnostic pop")
-#else
-#define CTNN_DETAIL_BEGIN_GCC_PR105593_WORKAROUND
-#define CTNN_DETAIL_END_GCC_PR105593_WORKAROUND
-#endif

@@ -21,7 +21,7 @@
 #include "../detail/simd_loop.hpp"
 #include "optimizer.hpp"
 
-CTNN_DETAIL_BEGIN_GCC_PR105593_WORKAROUND
+CTNN_DETAIL_SIMD_BEGIN
 namespace ctnn::optim {
 
 struct rmsprop {
@@ -102,6 +102,6 @@ struct rmsprop {
 };
 
 }  // namespace ctnn::optim
-CTNN_DETAIL_END_GCC_PR105593_WORKAROUND
+CTNN_DETAIL_SIMD_END
 
 static_assert(ctnn::optimizer<ctnn::optim::rmsprop>);

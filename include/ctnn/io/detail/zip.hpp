@@ -232,7 +232,7 @@ class zip_entry_reader {
       // The stream must end here: one more byte of output means the entry is longer than its size.
       std::byte extra{};
       const int status = step(&extra, 1);
-      if (status != Z_STREAM_END)
+      if (status != Z_STREAM_END || z_.avail_out == 0)
         throw damaged(std::to_string(e_.size) + " bytes from a complete stream",
                       z_.avail_out == 0 ? "more data than that" : "a broken or truncated stream");
     }
