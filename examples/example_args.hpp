@@ -21,6 +21,15 @@ struct example_args {
   bool require_progress = false;  // exit 3 unless training lowered the training loss
 };
 
+// The value of a numeric option such as --epochs: a whole number of at least 1.
+inline std::size_t positive_number(std::string_view option, const std::string& v) {
+  char* end = nullptr;
+  const long n = std::strtol(v.c_str(), &end, 10);
+  if (v.empty() || *end != '\0' || n < 1)
+    throw std::invalid_argument(std::string(option) + " needs a positive whole number, got '" + v + "'");
+  return static_cast<std::size_t>(n);
+}
+
 inline example_args parse_example_args(int argc, char** argv, std::size_t default_epochs) {
   example_args args;
   args.epochs = default_epochs;
@@ -33,11 +42,7 @@ inline example_args parse_example_args(int argc, char** argv, std::size_t defaul
     if (a == "--data") {
       args.data = value();
     } else if (a == "--epochs") {
-      const std::string v = value();
-      char* end = nullptr;
-      const long n = std::strtol(v.c_str(), &end, 10);
-      if (*end != '\0' || n < 1) throw std::invalid_argument("--epochs needs a positive whole number, got '" + v + "'");
-      args.epochs = static_cast<std::size_t>(n);
+      args.epochs = positive_number(a, value());
     } else if (a == "--seed") {
       const std::string v = value();
       char* end = nullptr;
@@ -45,11 +50,7 @@ inline example_args parse_example_args(int argc, char** argv, std::size_t defaul
       if (v.empty() || *end != '\0') throw std::invalid_argument("--seed needs a whole number, got '" + v + "'");
       args.seed = n;
     } else if (a == "--samples") {
-      const std::string v = value();
-      char* end = nullptr;
-      const long n = std::strtol(v.c_str(), &end, 10);
-      if (*end != '\0' || n < 1) throw std::invalid_argument("--samples needs a positive whole number, got '" + v + "'");
-      args.samples = static_cast<std::size_t>(n);
+      args.samples = positive_number(a, value());
     } else if (a == "--require-progress") {
       args.require_progress = true;
     } else if (a == "--help" || a == "-h") {
@@ -84,16 +85,26 @@ Samples first_samples(const Samples& s, const example_args& args) {
   return args.samples == 0 || args.samples >= s.size() ? s : s.slice(0, args.samples);
 }
 
-// Trains `model` on (x, y) as `train` does and reports; with --require-progress, returns 3 unless
-// the training loss after training is below the loss before it.
-template <class Model, class X, class Y, class Train>
-int train_and_check(Model& model, const X& x, const Y& y, const example_args& args, Train&& train) {
-  const double before = model.evaluate(x, y).loss;
-  train();
-  const double after = model.evaluate(x, y).loss;
+// What every example does with its model: fit it on the training set (its first --samples rows),
+// write the curves, evaluate on the test set and print. Returns the exit status: 3 with
+// --require-progress when training did not lower the training loss, else 0.
+template <class Model, class Data>
+int fit_and_report(Model& model, const Data& data, const example_args& args, std::size_t batch_size,
+                   const char* argv0, const std::string& name) {
+  const auto x_train = first_samples(data.x_train, args);
+  const auto y_train = first_samples(data.y_train, args);
+  const auto x_test = first_samples(data.x_test, args);
+  const auto y_test = first_samples(data.y_test, args);
+  const double before = model.evaluate(x_train, y_train).loss;
+  const ctnn::history history = model.fit(x_train, y_train, {.epochs = args.epochs, .batch_size = batch_size});
+  const double after = model.evaluate(x_train, y_train).loss;
   std::printf("training loss before %.4f, after %.4f\n", before, after);
+  write_history(history, argv0, name);
+  const auto [loss, accuracy] = model.evaluate(x_test, y_test);
+  std::printf("test_loss=%.4f\n", loss);
+  std::printf("test_accuracy=%.4f\n", accuracy);
   if (args.require_progress && !(after < before)) {
-    std::fprintf(stderr, "the training loss did not fall (%.4f -> %.4f)\n", before, after);
+    std::fprintf(stderr, "%s: the training loss did not fall (%.4f -> %.4f)\n", name.c_str(), before, after);
     return 3;
   }
   return 0;

@@ -21,19 +21,7 @@ int main(int argc, char** argv) try {
   ctnn::model<mlp, ctnn::loss::categorical_crossentropy, ctnn::optim::rmsprop> model{
       {.learning_rate = 1e-3f}, {}, {.seed = args.seed}};
   model.summary();
-  const auto x_train = first_samples(data.x_train, args);
-  const auto y_train = first_samples(data.y_train, args);
-  const auto x_test = first_samples(data.x_test, args);
-  const auto y_test = first_samples(data.y_test, args);
-  ctnn::history history;
-  const int status = train_and_check(model, x_train, y_train, args, [&] {
-    history = model.fit(x_train, y_train, {.epochs = args.epochs, .batch_size = 128});
-  });
-  write_history(history, argv[0], "fashion_mnist_mlp");
-  auto [loss, accuracy] = model.evaluate(x_test, y_test);
-  std::printf("test_loss=%.4f\n", loss);
-  std::printf("test_accuracy=%.4f\n", accuracy);
-  return status;
+  return fit_and_report(model, data, args, 128, argv[0], "fashion_mnist_mlp");
 } catch (const std::exception& e) {
   std::cerr << "fashion_mnist_mlp: " << e.what() << "\n";
   return 1;
