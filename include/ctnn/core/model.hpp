@@ -151,16 +151,17 @@ class model {
           for (std::size_t r = 0; r < m; ++r) rows[r] = options.shuffle ? order(first + r) : first + r;
           train.read(std::span<const std::size_t>(rows.data(), m), bx(), by());
           validate_labels(by(), m);
-          const auto [batch_loss, batch_hits] = backprop(bx(), by(), m);
+          const step_result result = backprop(bx(), by(), m);
+          const double batch_loss = result.loss;
+          const std::size_t batch_hits = result.hits;
           loss_sum += batch_loss;
           hits += batch_hits;
           seen += m;
           counted += Loss::accuracy::count(m, output_shape::size);
           // The NaN guard (Keras' TerminateOnNaN, built in, and stricter): a step whose loss or
           // gradients are not finite is not applied, and training stops.
-          std::string refused = unsafe_step(batch_loss, bx(), m, std::span<const std::size_t>(rows.data(), m));
-          if (refused.empty() && !apply_update()) refused = overflow_text();
-          if (!refused.empty()) {
+          if (const std::string refused = apply_checked(result, bx(), m, std::span<const std::size_t>(rows.data(), m));
+              !refused.empty()) {
             control.stop_training("batch " + std::to_string(step + 1) + " of epoch " + std::to_string(epoch + 1) +
                                   ": " + refused);
             break;
@@ -259,11 +260,10 @@ class model {
     validate_call("train_on_batch", x.size(), y.size(), x.size());
     validate_labels(y);
     reserve(x.size());
-    const double loss = backprop(x.data(), y.data(), x.size()).first;
-    std::string refused = unsafe_step(loss, x.data(), x.size(), {});
-    if (refused.empty() && !apply_update()) refused = overflow_text();
-    if (!refused.empty()) throw std::domain_error("ctnn::model::train_on_batch: " + refused);
-    return loss / static_cast<double>(x.size());
+    const step_result result = backprop(x.data(), y.data(), x.size());
+    if (const std::string refused = apply_checked(result, x.data(), x.size(), {}); !refused.empty())
+      throw std::domain_error("ctnn::model::train_on_batch: " + refused);
+    return result.loss / static_cast<double>(x.size());
   }
 
   // Gradients of the batch-mean loss for x, y without updating anything (for checks and custom
@@ -274,7 +274,7 @@ class model {
     validate_call("compute_gradients", x.size(), y.size(), x.size());
     validate_labels(y);
     reserve(x.size());
-    return backprop(x.data(), y.data(), x.size()).first / static_cast<double>(x.size());
+    return backprop(x.data(), y.data(), x.size()).loss / static_cast<double>(x.size());
   }
 
   void summary(std::ostream& os = std::cout) const { Network::summary(os); }
@@ -455,13 +455,20 @@ class model {
     else return loss_.value(out, y, m, output_shape::size);
   }
 
-  // Forward + backward on m samples; returns (sum of per-sample losses, accuracy hits).
-  std::pair<double, std::size_t> backprop(const float* x, const float* y, std::size_t m) {
+  // What backprop found: the sum of per-sample losses, accuracy hits, and whether every gradient
+  // is finite and within detail::gradient_limit.
+  struct step_result {
+    double loss;
+    std::size_t hits;
+    bool gradients_in_range;
+  };
+
+  // Forward + backward on m samples, the gradients into gradients().
+  step_result backprop(const float* x, const float* y, std::size_t m) {
     gradient_guard guard;
     pass_context ctx{mode::training, &rng_, &guard};
+    const float* out = forward(x, m, ctx, logits());
     auto outs = outputs();
-    Network::forward(layers_, params_.data(), x, outs.data(), layer_work(), m, ctx, logits());
-    const float* out = outs.back();
     const double loss = summed_loss(out, y, m);
     const std::size_t hits = Loss::accuracy::correct(out, y, m, output_shape::size);
     if constexpr (fused) loss_.preactivation_gradient(out, y, dy(), m, output_shape::size);
@@ -469,13 +476,25 @@ class model {
     Network::backward(layers_, params_.data(), grads_.data(), x, outs.data(), layer_work(), dy(), scratch(), m,
                       fused, ctx);
     // Layers that do not report their gradients to the guard are scanned here.
-    gradients_in_range_ = !guard.tripped() && unreported_gradients_in_range(std::make_index_sequence<Network::layer_count>{});
+    const bool in_range =
+        !guard.tripped() && unreported_gradients_in_range(std::make_index_sequence<Network::layer_count>{});
     if constexpr (Network::regularized) {
       // Keras adds the penalties to the batch-mean loss (so they show in the reported loss).
       Network::add_regularization_gradients(layers_, params_.data(), grads_.data());
-      return {loss + static_cast<double>(m) * Network::regularization_penalty(layers_, params_.data()), hits};
+      return {loss + static_cast<double>(m) * Network::regularization_penalty(layers_, params_.data()), hits, in_range};
     }
-    return {loss, hits};
+    return {loss, hits, in_range};
+  }
+
+  // Applies the step backprop computed unless the NaN guard refuses it; returns why it was
+  // refused (unsafe_step, or an update that overflowed), or "" when it was applied.
+  std::string apply_checked(const step_result& result, const float* x, std::size_t m,
+                            std::span<const std::size_t> rows) {
+    std::string refused = unsafe_step(result, x, m, rows);
+    if (refused.empty() && !apply_update())
+      refused = "the optimizer's step overflowed float32; the elements it would have made non-finite kept their "
+                "values, terminating training";
+    return refused;
   }
 
   // Why the step just computed (loss, gradients()) must not be applied, or "" when it may be.
@@ -484,11 +503,12 @@ class model {
   // written (core/gradient_guard.hpp), and only a refusal scans them again, to name one.
   // On refusal, the first input row of the batch holding a NaN or an infinity is named (rows:
   // the batch's sample indices in the dataset, or empty for train_on_batch).
-  std::string unsafe_step(double loss, const float* x, std::size_t m, std::span<const std::size_t> rows) const {
+  std::string unsafe_step(const step_result& result, const float* x, std::size_t m,
+                          std::span<const std::size_t> rows) const {
     std::string why;
-    if (!std::isfinite(loss)) {
-      why = "invalid loss (" + std::to_string(loss / static_cast<double>(m)) + ")";
-    } else if (!gradients_in_range_) {
+    if (!std::isfinite(result.loss)) {
+      why = "invalid loss (" + std::to_string(result.loss / static_cast<double>(m)) + ")";
+    } else if (!result.gradients_in_range) {
       const std::size_t k = detail::first_out_of_range(grads_.data(), grads_.size(), detail::gradient_limit);
       why = k == grads_.size() ? std::string("a gradient is not finite")
                                : "gradient " + std::to_string(grads_[k]) + " of " + parameter_text(k) +
@@ -524,10 +544,6 @@ class model {
       if (Network::parameter_offsets[i] <= k) layer = i;
     const std::size_t offset = Network::layer_count ? Network::parameter_offsets[layer] : 0;
     return "parameter " + std::to_string(k - offset) + " of layer " + std::to_string(layer);
-  }
-  static std::string overflow_text() {
-    return "the optimizer's step overflowed float32; the elements it would have made non-finite kept their "
-           "values, terminating training";
   }
 
   // Applies the optimizer's step; false when some element kept its old values because its new
@@ -573,7 +589,6 @@ class model {
   std::uint64_t step_ = 0;
   detail::aligned_vector params_, grads_, state_, inference_, work_;
   std::size_t capacity_ = 0;
-  bool gradients_in_range_ = true;  // what the last backprop's gradient_guard and scans found
 };
 
 }  // namespace ctnn

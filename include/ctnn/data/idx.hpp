@@ -17,12 +17,10 @@
 #include <system_error>
 #include <vector>
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <zlib.h>
 
 #include "../core/samples.hpp"
+#include "../detail/regular_file.hpp"
 #include "data_error.hpp"
 
 namespace ctnn {
@@ -33,28 +31,21 @@ namespace detail {
 class idx_input {
  public:
   explicit idx_input(const std::filesystem::path& path) : path_(path) {
-    // Opened without blocking (a FIFO must not wait for a writer) and read only when it is a
-    // regular file: a FIFO or a device such as /dev/zero is refused by name.
-    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) {
-      const int error = errno;
-      if (error == ENOENT) throw data_error(path, "no such file");
-      throw data_error(path, "cannot open: " + std::generic_category().message(error));
+    // Read only when it is a regular file: a FIFO or a device such as /dev/zero is refused.
+    regular_file file = open_regular_file(path);
+    if (!file.fd) {
+      if (file.error == ENOENT) throw data_error(path, "no such file");
+      if (file.error != 0) throw data_error(path, "cannot open: " + errno_text(file.error));
+      if (S_ISDIR(file.mode)) throw data_error(path, "is a directory, not an IDX file");
+      throw data_error(path, "is not a regular file but " + file_type_text(file.mode));
     }
-    struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-      const bool directory = S_ISDIR(st.st_mode);
-      ::close(fd);
-      throw data_error(path, directory ? "is a directory, not an IDX file" : "is not a regular file (a FIFO or a device?)");
-    }
-    size_on_disk_ = static_cast<std::uintmax_t>(st.st_size);
+    size_on_disk_ = file.size;
     errno = 0;
-    file_ = gzdopen(fd, "rb");  // owns fd from here
-    if (file_ == nullptr) {
-      ::close(fd);
+    file_ = gzdopen(file.fd.get(), "rb");
+    if (file_ == nullptr)
       throw data_error(path, "cannot open: " + (errno != 0 ? std::generic_category().message(errno)
                                                            : std::string("out of memory")));
-    }
+    file.fd.release();  // the gzip stream owns it now
     gzbuffer(file_, 1u << 17);  // The default 8 KiB makes a 47 MB file take thousands of reads.
   }
   idx_input(const idx_input&) = delete;

@@ -3,6 +3,7 @@
 // xsimd batches first, then the tail with the scalar overload of the same function, so the
 // vector and scalar paths cannot drift apart.
 #include "xsimd.hpp"  // first: see detail/xsimd.hpp
+#include "finite.hpp"  // is_finite, all_of: what optimizers commit with
 #include <cstddef>
 #include <type_traits>
 
@@ -39,19 +40,6 @@ template <class V>
 void store(float* p, const V& v) {
   if constexpr (std::is_same_v<V, float>) *p = v;
   else v.store_unaligned(p);
-}
-
-// Per lane, whether v is finite: v - v is 0 for a finite v and NaN for NaN and the infinities.
-// A batch_bool for batches, a bool for scalars.
-template <class V>
-auto is_finite(const V& v) {
-  return (v - v) == V(0.0f);
-}
-// (For scalars a mask is a bool, or an int after bool & bool.)
-template <class M>
-bool all_of(const M& mask) {
-  if constexpr (std::is_arithmetic_v<M>) return mask != 0;
-  else return xsimd::all(mask);
 }
 
 // One array's part of an element-wise update's commit: where to store, the new value, the old.

@@ -13,16 +13,15 @@
 // Operands: an epilogue holds its hyperparameters by value and any per-column data by pointer
 // (the caller's buffer outlives the call).
 #include "../detail/xsimd.hpp"  // first: see detail/xsimd.hpp
-#include <cmath>
 #include <concepts>
 #include <cstddef>
-#include <type_traits>
 
 
 #include "simd.hpp"
 
 #include "../activations/activation.hpp"
 #include "../core/gradient_guard.hpp"
+#include "../detail/finite.hpp"
 
 CTNN_DETAIL_SIMD_BEGIN
 namespace ctnn::kernels {
@@ -59,14 +58,11 @@ auto fused_activation(const A& a) {
 // Stores the sum as it is and reports to a gradient_guard any value that is NaN or beyond
 // detail::gradient_limit: the NaN guard's check of a weight gradient, made in registers as the
 // GEMM stores it (a compare per batch in a product that spends k multiply-adds on each value).
+// With a null guard (an unchecked pass) it only stores.
 struct guarded_store_epilogue {
   gradient_guard* guard;
   template <class V> V operator()(V z, std::size_t) const noexcept {
-    if constexpr (std::is_arithmetic_v<V>) {
-      if (!(std::fabs(z) <= V(ctnn::detail::gradient_limit))) guard->flag();
-    } else {
-      if (!xsimd::all(xsimd::abs(z) <= V(ctnn::detail::gradient_limit))) guard->flag();
-    }
+    if (!ctnn::detail::all_of(ctnn::detail::within(z, ctnn::detail::gradient_limit)) && guard) guard->flag();
     return z;
   }
 };

@@ -31,8 +31,7 @@
 #include "../detail/regularization.hpp"
 #include "../detail/weight_options.hpp"
 #include "../detail/window2d.hpp"
-#include "../kernels/activation.hpp"
-#include "../kernels/epilogue.hpp"
+#include "../kernels/affine.hpp"
 #include "../kernels/matmul.hpp"
 #include "kernel.hpp"
 #include "padding.hpp"
@@ -140,19 +139,8 @@ struct conv2d {
         im2col(io.x, io.workspace, io.n);
         columns = io.workspace;
       }
-      const T* bias = has_bias ? io.params + bias_offset : nullptr;
-      if (io.preactivation) {  // a fused loss wants the logits: z first, kept, then f over it
-        kernels::matmul<T>(io.n * positions, Filters, patch_size, columns, patch_size,
-                           kernels::transpose::no, io.params, Filters, kernels::transpose::no, io.y,
-                           Filters, bias, false);
-        std::copy(io.y, io.y + io.n * positions * Filters, io.preactivation);
-        kernels::activate(activation, io.y, io.n * positions, Filters);
-        return;
-      }
-      kernels::matmul<T>(io.n * positions, Filters, patch_size, columns, patch_size,
-                         kernels::transpose::no, io.params, Filters, kernels::transpose::no, io.y,
-                         Filters, bias, false, kernels::fused_activation(activation));
-      kernels::activate_unfused(activation, io.y, io.n * positions, Filters);
+      kernels::affine_forward(io.n * positions, Filters, patch_size, columns, io.params,
+                              has_bias ? io.params + bias_offset : nullptr, io.y, activation, io.preactivation);
     }
 
     // Reports its gradients to ctx.gradients (core/gradient_guard.hpp), as dense.
@@ -163,17 +151,11 @@ struct conv2d {
     template <class T>
     void backward(const backward_io<T>& io, pass_context& ctx) const {
       const std::size_t rows = io.n * positions;
-      kernels::activate_backward_sum(activation, io.y, io.dy, rows, Filters,
-                                     has_bias ? io.grads + bias_offset : nullptr,
-                                     io.dy_is_preactivation);
-      gradient_guard unchecked;
-      gradient_guard& guard = ctx.gradients ? *ctx.gradients : unchecked;
-      if constexpr (has_bias) guard.check(io.grads + bias_offset, Filters);
-      const T* dz = io.dy;
       const T* columns = pointwise ? io.x : io.workspace;
-      kernels::matmul<T>(patch_size, Filters, rows, columns, patch_size, kernels::transpose::yes,
-                         dz, Filters, kernels::transpose::no, io.grads, Filters, nullptr, false,
-                         kernels::guarded_store_epilogue{&guard});
+      kernels::affine_backward(rows, Filters, patch_size, columns, io.y, io.dy, io.grads,
+                               has_bias ? io.grads + bias_offset : nullptr, activation, io.dy_is_preactivation,
+                               ctx.gradients);
+      const T* dz = io.dy;
       if (!io.dx) return;
       if constexpr (pointwise) {
         kernels::matmul<T>(rows, in_channels, Filters, dz, Filters, kernels::transpose::no,

@@ -17,8 +17,7 @@
 #include "../detail/check_link.hpp"
 #include "../detail/regularization.hpp"
 #include "../detail/weight_options.hpp"
-#include "../kernels/activation.hpp"
-#include "../kernels/epilogue.hpp"
+#include "../kernels/affine.hpp"
 #include "../kernels/matmul.hpp"
 
 namespace ctnn {
@@ -86,19 +85,8 @@ struct dense {
     template <class T>
     // With io.preactivation (a fused loss wants the logits): z first, kept, then f over it.
     void forward(const forward_io<T>& io, pass_context&) const {
-      const std::size_t rows = io.n * steps;
-      const T* bias = has_bias ? io.params + bias_offset : nullptr;
-      if (io.preactivation) {
-        kernels::matmul<T>(rows, Units, in_features, io.x, in_features, kernels::transpose::no,
-                           io.params, Units, kernels::transpose::no, io.y, Units, bias, false);
-        std::copy(io.y, io.y + rows * Units, io.preactivation);
-        kernels::activate(activation, io.y, rows, Units);
-        return;
-      }
-      kernels::matmul<T>(rows, Units, in_features, io.x, in_features, kernels::transpose::no,
-                         io.params, Units, kernels::transpose::no, io.y, Units, bias, false,
-                         kernels::fused_activation(activation));
-      kernels::activate_unfused(activation, io.y, rows, Units);
+      kernels::affine_forward(io.n * steps, Units, in_features, io.x, io.params,
+                              has_bias ? io.params + bias_offset : nullptr, io.y, activation, io.preactivation);
     }
 
     // dz = dy f'(z) (in place) and db = column sums of dz in one pass, then dW = x^T dz and
@@ -110,16 +98,10 @@ struct dense {
     template <class T>
     void backward(const backward_io<T>& io, pass_context& ctx) const {
       const std::size_t rows = io.n * steps;
-      kernels::activate_backward_sum(activation, io.y, io.dy, rows, Units,
-                                     has_bias ? io.grads + bias_offset : nullptr,
-                                     io.dy_is_preactivation);
-      gradient_guard unchecked;
-      gradient_guard& guard = ctx.gradients ? *ctx.gradients : unchecked;
-      if constexpr (has_bias) guard.check(io.grads + bias_offset, Units);
+      kernels::affine_backward(rows, Units, in_features, io.x, io.y, io.dy, io.grads,
+                               has_bias ? io.grads + bias_offset : nullptr, activation, io.dy_is_preactivation,
+                               ctx.gradients);
       const T* dz = io.dy;
-      kernels::matmul<T>(in_features, Units, rows, io.x, in_features, kernels::transpose::yes, dz,
-                         Units, kernels::transpose::no, io.grads, Units, nullptr, false,
-                         kernels::guarded_store_epilogue{&guard});
       if (io.dx)
         kernels::matmul<T>(rows, in_features, Units, dz, Units, kernels::transpose::no, io.params,
                            Units, kernels::transpose::yes, io.dx, in_features, nullptr, false);

@@ -1,9 +1,8 @@
 #pragma once
 // Whole-file reading and writing for ctnn's loaders and savers (POSIX).
 //
-// read_whole_file opens without blocking and reads only a regular file, at most as many bytes as
-// it had when opened: a FIFO, a device such as /dev/zero or a socket is refused by name instead
-// of hanging or growing without bound.
+// read_whole_file reads only a regular file (detail/regular_file.hpp), at most as many bytes as it
+// had when opened.
 //
 // write_whole_file replaces a file atomically and durably: the bytes go to a temporary file of a
 // unique name (mkstemp) in the target's directory, which gets the replaced file's permissions
@@ -27,64 +26,26 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../../detail/regular_file.hpp"
 #include "../io_error.hpp"
 
 namespace ctnn::detail {
 
 using byte_vector = std::vector<std::byte>;
 
-// A file descriptor closed on scope exit.
-class unique_fd {
- public:
-  explicit unique_fd(int fd = -1) noexcept : fd_(fd) {}
-  unique_fd(const unique_fd&) = delete;
-  unique_fd& operator=(const unique_fd&) = delete;
-  ~unique_fd() { reset(); }
-  int get() const noexcept { return fd_; }
-  explicit operator bool() const noexcept { return fd_ >= 0; }
-  // Closes now and reports close()'s error (NFS reports write errors there).
-  int close() noexcept {
-    const int fd = fd_;
-    fd_ = -1;
-    return fd < 0 ? 0 : ::close(fd);
-  }
-  void reset() noexcept {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_;
-};
-
-inline std::string errno_text(int error) { return std::generic_category().message(error); }
-
-// "a FIFO", "a directory", ... for a file that is not a regular one.
-inline std::string file_type_text(mode_t mode) {
-  if (S_ISDIR(mode)) return "a directory";
-  if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
-  if (S_ISCHR(mode)) return "a character device";
-  if (S_ISBLK(mode)) return "a block device";
-  if (S_ISSOCK(mode)) return "a socket";
-  return "not a regular file";
-}
-
 inline byte_vector read_whole_file(const std::filesystem::path& path) {
   using reason = io_error::reason;
   const std::string source = path.string();
-  // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
-  unique_fd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
-  if (!fd) {
-    const int error = errno;
-    if (error == ENOENT) throw io_error(reason::cannot_open, source, "file", "an existing file", "no such file");
-    throw io_error(reason::cannot_open, source, "file", "a readable file", "cannot open it: " + errno_text(error));
+  regular_file file = open_regular_file(path);
+  if (!file.fd) {
+    if (file.error == ENOENT) throw io_error(reason::cannot_open, source, "file", "an existing file", "no such file");
+    if (file.error != 0)
+      throw io_error(reason::cannot_open, source, "file", "a readable file", "cannot open it: " + errno_text(file.error));
+    throw io_error(reason::cannot_open, source, "file", "a regular file", file_type_text(file.mode));
   }
-  struct stat st {};
-  if (::fstat(fd.get(), &st) != 0)
-    throw io_error(reason::cannot_open, source, "file", "a readable file", "cannot stat it: " + errno_text(errno));
-  if (!S_ISREG(st.st_mode)) throw io_error(reason::cannot_open, source, "file", "a regular file", file_type_text(st.st_mode));
+  const unique_fd& fd = file.fd;
   // The size when opened bounds what is read: a file that grows meanwhile is read as it was.
-  byte_vector bytes(static_cast<std::size_t>(st.st_size));
+  byte_vector bytes(static_cast<std::size_t>(file.size));
   std::size_t done = 0;
   while (done < bytes.size()) {
     const ::ssize_t got = ::read(fd.get(), bytes.data() + done, bytes.size() - done);

@@ -265,15 +265,18 @@ class zip_entry_reader {
     if (want <= out_.size()) return;
     std::size_t done = out_.size();
     out_.resize(want);
+    const auto fail = [&](const std::string& found) {
+      out_.resize(done);  // only what was inflated stays
+      return damaged(std::to_string(e_.size) + " bytes from a complete stream", found);
+    };
     while (done < want) {
-      if (ended_) throw damaged(std::to_string(e_.size) + " bytes", std::to_string(done) + " bytes (the stream ended)");
+      if (ended_) throw fail(std::to_string(done) + " bytes (the stream ended)");
       const std::size_t chunk = std::min<std::size_t>(want - done, 1u << 30);
       const int status = step(out_.data() + done, chunk);
       const std::size_t got = chunk - z_.avail_out;
       done += got;
-      if (status != Z_OK && status != Z_STREAM_END) throw damaged(std::to_string(e_.size) + " bytes from a complete stream", "a broken or truncated stream");
-      if (status == Z_OK && got == 0 && z_.avail_in == 0 && in_done_ == e_.data.size())
-        throw damaged(std::to_string(e_.size) + " bytes from a complete stream", "a truncated stream");
+      if (status != Z_OK && status != Z_STREAM_END) throw fail("a broken or truncated stream");
+      if (status == Z_OK && got == 0 && z_.avail_in == 0 && in_done_ == e_.data.size()) throw fail("a truncated stream");
     }
   }
 
