@@ -3,6 +3,7 @@
 #include "core/shape.hpp"
 #include "core/input.hpp"
 #include "core/layer.hpp"
+#include "core/layer_traits.hpp"
 #include "core/samples.hpp"
 #include "core/sequential.hpp"
 #include "core/fit_options.hpp"

@@ -88,7 +88,7 @@ void check_against_naive(std::size_t n, std::uint64_t seed) {
   ctnn::detail::rng r(seed);
   layer.initialize(std::span<float>(params), r);
   std::vector<float> b;
-  if constexpr (Spec::has_bias) {
+  if constexpr (Spec::options::has_bias) {
     for (std::size_t k = 0; k < Spec::filters; ++k) params[L::bias_offset + k] = static_cast<float>(r.uniform(-1, 1));
     b.assign(params.begin() + L::bias_offset, params.begin() + L::bias_offset + Spec::filters);
   }
@@ -102,7 +102,7 @@ void check_against_naive(std::size_t n, std::uint64_t seed) {
                                      Spec::strides_type::columns, Spec::same_padding);
   REQUIRE(expected.size() == y.size());
   for (std::size_t i = 0; i < y.size(); ++i) {
-    const double want = std::is_same_v<typename Spec::activation_type, ctnn::relu> ? std::max(expected[i], 0.0)
+    const double want = std::is_same_v<typename Spec::options::activation_type, ctnn::relu> ? std::max(expected[i], 0.0)
                                                                                     : expected[i];
     CHECK(y[i] == Approx(want).margin(1e-5));
   }
@@ -162,13 +162,13 @@ TEST_CASE("conv2d: shapes and parameter counts are compile-time constants, as Ke
   using a = conv2d<4, kernel<3>, padding::same, ctnn::relu, strides<2>>;
   using b = conv2d<4, kernel<3, 3>, strides<2, 2>, ctnn::relu, padding::same>;
   STATIC_REQUIRE(std::is_same_v<bound<a, ctnn::shape<9, 9, 2>>::output_shape, bound<b, ctnn::shape<9, 9, 2>>::output_shape>);
-  STATIC_REQUIRE(std::is_same_v<a::activation_type, ctnn::relu>);
+  STATIC_REQUIRE(std::is_same_v<a::options::activation_type, ctnn::relu>);
   using d = conv2d<4, kernel<3>>;
-  STATIC_REQUIRE(std::is_same_v<d::activation_type, ctnn::linear>);
+  STATIC_REQUIRE(std::is_same_v<d::options::activation_type, ctnn::linear>);
   STATIC_REQUIRE(std::is_same_v<d::strides_type, strides<1, 1>>);
   STATIC_REQUIRE(std::is_same_v<d::padding_type, padding::valid>);
-  STATIC_REQUIRE(std::is_same_v<d::kernel_initializer_type, ctnn::init::glorot_uniform>);
-  STATIC_REQUIRE(std::is_same_v<d::bias_initializer_type, ctnn::init::zeros>);
+  STATIC_REQUIRE(std::is_same_v<d::options::kernel_initializer_type, ctnn::init::glorot_uniform>);
+  STATIC_REQUIRE(std::is_same_v<d::options::bias_initializer_type, ctnn::init::zeros>);
   STATIC_REQUIRE(bound<conv2d<4, kernel<3>, ctnn::use_bias<false>>, ctnn::shape<5, 5, 2>>::parameter_count == 72);
   // A 1x1 kernel at stride 1 convolves x itself: no im2col columns.
   STATIC_REQUIRE(bound<conv2d<4, kernel<1>>, ctnn::shape<5, 5, 2>>::workspace_size == 0);

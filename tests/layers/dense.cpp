@@ -20,10 +20,10 @@ TEST_CASE("dense: shapes and parameter counts are compile-time constants", "[den
   // Options in any order, as keyword arguments.
   using a = dense<4, ctnn::kernel_initializer<ctnn::init::he_normal>, ctnn::relu>;
   using b = dense<4, ctnn::relu, ctnn::kernel_initializer<ctnn::init::he_normal>>;
-  STATIC_REQUIRE(std::is_same_v<a::activation_type, b::activation_type>);
-  STATIC_REQUIRE(std::is_same_v<a::kernel_initializer_type, ctnn::init::he_normal>);
-  STATIC_REQUIRE(std::is_same_v<dense<4>::activation_type, ctnn::linear>);
-  STATIC_REQUIRE(std::is_same_v<dense<4>::kernel_initializer_type, ctnn::init::glorot_uniform>);
+  STATIC_REQUIRE(std::is_same_v<a::options::activation_type, b::options::activation_type>);
+  STATIC_REQUIRE(std::is_same_v<a::options::kernel_initializer_type, ctnn::init::he_normal>);
+  STATIC_REQUIRE(std::is_same_v<dense<4>::options::activation_type, ctnn::linear>);
+  STATIC_REQUIRE(std::is_same_v<dense<4>::options::kernel_initializer_type, ctnn::init::glorot_uniform>);
 }
 
 TEST_CASE("dense: forward matches values computed by hand", "[dense]") {

@@ -29,7 +29,7 @@ template <class L, class T>
 std::vector<T> run_forward(const std::vector<T>& x, std::size_t n, std::vector<T>& work) {
   L layer;
   std::vector<T> y(n * L::output_shape::size, T(-99));
-  work.assign(n * ctnn::detail::workspace_size_of<L>() + 1, T(0));
+  work.assign(n * ctnn::layer_traits<L>::workspace_size + 1, T(0));
   ctnn::pass_context ctx;
   layer.forward(ctnn::forward_io<T>{nullptr, x.data(), y.data(), n, work.data()}, ctx);
   return y;

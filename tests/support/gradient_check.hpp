@@ -12,6 +12,7 @@
 #include <catch2/catch.hpp>
 
 #include <ctnn/core/layer.hpp>
+#include <ctnn/core/detail/layout.hpp>
 #include <ctnn/core/sequential.hpp>
 #include <ctnn/detail/random.hpp>
 
@@ -23,11 +24,13 @@ class gradient_check {
   using in = typename Network::input_shape;
   using out = typename Network::output_shape;
   static constexpr std::size_t label_size = Loss::template label_shape<out>::size;
+  using layout = typename Network::layout;
+  static constexpr ctnn::detail::pass_needs needs{.gradients = true, .logits = true};
 
   explicit gradient_check(std::size_t n, std::uint64_t seed = 7, Loss loss = {})
       : n_(n), loss_(loss), rng_(seed), params_(Network::parameter_storage),
         grads_(Network::parameter_storage), x_(n * in::size), y_(n * label_size),
-        acts_(n * Network::activation_storage), work_(n * Network::workspace_storage + 1), dy_(n * Network::widest), scratch_(n * Network::widest) {
+        block_(layout::pass_floats(n, needs)), pass_(layout::carve(block_.data(), n, needs)) {
     init(std::make_index_sequence<Network::layer_count>{});
     for (auto& v : x_) v = rng_.uniform(-1.0, 1.0);
   }
@@ -44,16 +47,14 @@ class gradient_check {
     // deterministic function of the parameters.
     pass_rng_.reseed(12345);
     pass_ctx_.phase = ctnn::mode::training;
-    auto outs = outputs();
+    layout::forward(layers_, params_.data(), x_.data(), pass_, pass_ctx_);
+    const double* y = pass_.output();
     double sum = 0;
-    if constexpr (requires { loss_.preactivation_value(z_.data(), z_.data(), y_.data(), n_, out::size); }) {
-      Network::forward(layers_, params_.data(), x_.data(), outs.data(), work_.data(), n_, pass_ctx_,
-                       fused_ ? z_.data() : nullptr);
-      sum = fused_ ? loss_.preactivation_value(z_.data(), outs.back(), y_.data(), n_, out::size)
-                   : loss_.value(outs.back(), y_.data(), n_, out::size);
+    if constexpr (requires { loss_.preactivation_value(y, y, y_.data(), n_, out::size); }) {
+      sum = fused_ ? loss_.preactivation_value(pass_.logits, y, y_.data(), n_, out::size)
+                   : loss_.value(y, y_.data(), n_, out::size);
     } else {
-      Network::forward(layers_, params_.data(), x_.data(), outs.data(), work_.data(), n_, pass_ctx_);
-      sum = loss_.value(outs.back(), y_.data(), n_, out::size);
+      sum = loss_.value(y, y_.data(), n_, out::size);
     }
     return sum / static_cast<double>(n_) + Network::regularization_penalty(layers_, params_.data());
   }
@@ -63,17 +64,17 @@ class gradient_check {
   const std::vector<double>& analytic(bool fused) {
     fused_ = fused;
     loss();
-    auto outs = outputs();
-    if constexpr (requires { loss_.preactivation_gradient(outs.back(), y_.data(), dy_.data(), n_, out::size); }) {
-      if (fused) loss_.preactivation_gradient(outs.back(), y_.data(), dy_.data(), n_, out::size);
-      else loss_.gradient(outs.back(), y_.data(), dy_.data(), n_, out::size);
+    const double* y = pass_.output();
+    double* dy = pass_.gradients[0];
+    if constexpr (requires { loss_.preactivation_gradient(y, y_.data(), dy, n_, out::size); }) {
+      if (fused) loss_.preactivation_gradient(y, y_.data(), dy, n_, out::size);
+      else loss_.gradient(y, y_.data(), dy, n_, out::size);
     } else {
       REQUIRE_FALSE(fused);
-      loss_.gradient(outs.back(), y_.data(), dy_.data(), n_, out::size);
+      loss_.gradient(y, y_.data(), dy, n_, out::size);
     }
     std::fill(grads_.begin(), grads_.end(), 0.0);
-    Network::backward(layers_, params_.data(), grads_.data(), x_.data(), outs.data(), work_.data(), dy_.data(),
-                      scratch_.data(), n_, fused, pass_ctx_);
+    layout::backward(layers_, params_.data(), grads_.data(), x_.data(), pass_, fused, pass_ctx_);
     Network::add_regularization_gradients(layers_, params_.data(), grads_.data());
     return grads_;
   }
@@ -116,11 +117,7 @@ class gradient_check {
  private:
   template <std::size_t... I>
   void init(std::index_sequence<I...>) {
-    (std::get<I>(layers_).initialize(
-         std::span<double>(params_.data() + Network::parameter_offsets[I],
-                           std::tuple_element_t<I, typename Network::layer_types>::parameter_storage),
-         rng_),
-     ...);
+    (std::get<I>(layers_).initialize(layout::template slice<I>(params_.data()), rng_), ...);
     // Non-zero biases, so their effect on the activation is checked too.
     for_each_parameter([&](std::size_t i) { params_[i] += rng_.uniform(-0.1, 0.1); });
   }
@@ -134,11 +131,6 @@ class gradient_check {
     for (const auto& p : L::parameters)
       for (std::size_t k = 0; k < p.size; ++k) f(Network::parameter_offsets[I] + p.offset + k);
   }
-  std::array<double*, Network::layer_count> outputs() {
-    std::array<double*, Network::layer_count> o{};
-    for (std::size_t i = 0; i < Network::layer_count; ++i) o[i] = acts_.data() + n_ * Network::activation_offsets[i];
-    return o;
-  }
 
   std::size_t n_;
   Loss loss_;
@@ -146,7 +138,9 @@ class gradient_check {
   ctnn::detail::rng pass_rng_{12345};
   ctnn::pass_context pass_ctx_{ctnn::mode::training, &pass_rng_};
   typename Network::layer_types layers_{};
-  std::vector<double> params_, grads_, x_, y_, acts_, work_, dy_, scratch_, z_ = std::vector<double>(n_ * out::size);
+  std::vector<double> params_, grads_, x_, y_;
+  std::vector<double> block_;  // the pass's buffers (layout::carve), with the logits
+  typename layout::template buffers<double> pass_;
   bool fused_ = false;
 };
 

@@ -4,7 +4,8 @@
 // detail::gradient_limit in magnitude).
 //
 // The check costs nothing measurable because it is made where the gradients are written: a layer
-// whose bound type declares `static constexpr bool checks_gradients = true` reports every
+// whose layer_traits<L>::checks_gradients is true (it declares `static constexpr bool
+// checks_gradients = true`) reports every
 // gradient it writes through pass_context::gradients -- its weight-gradient product through
 // kernels::guarded_store_epilogue, which tests each value in registers as the GEMM stores it, and
 // small tensors (biases, a normalization's scale) through check(). The model scans the gradients
@@ -31,14 +32,5 @@ class gradient_guard {
  private:
   std::atomic<bool> out_of_range_{false};
 };
-
-namespace detail {
-// Whether a bound layer reports its gradients to a gradient_guard (see above).
-template <class L>
-constexpr bool checks_gradients() {
-  if constexpr (requires { L::checks_gradients; }) return L::checks_gradients;
-  else return false;
-}
-}  // namespace detail
 
 }  // namespace ctnn

@@ -32,6 +32,11 @@ struct pass_context {
   gradient_guard* gradients = nullptr;
 };
 
+// What a trainable tensor is for: its role decides which options apply to it (a kernel takes
+// kernel_initializer and kernel_regularizer, a bias bias_initializer and bias_regularizer), and
+// an importer maps a framework's tensors by it.
+enum class parameter_role { kernel, recurrent_kernel, bias, gamma, beta };
+
 // One trainable tensor of a bound layer, described at compile time.
 struct parameter_info {
   std::string_view name;             // "kernel", "bias": Keras' names
@@ -40,7 +45,7 @@ struct parameter_info {
   std::size_t size = 0;              // values
   std::size_t offset = 0;            // from the start of the layer's slice, SIMD-aligned
   std::size_t fan_in = 0, fan_out = 0;
-  bool is_kernel = false;            // kernels take kernel_initializer (and later, regularizers)
+  parameter_role role = parameter_role::kernel;
 };
 
 // Buffers for a forward pass over n samples, row-major, one sample per row.
@@ -50,12 +55,13 @@ struct forward_io {
   const T* x;       // n x input_shape::size
   T* y;             // n x output_shape::size
   std::size_t n;
-  // n x L::workspace_size scratch values of this layer (im2col columns, dropout masks); the
+  // n x layer_traits<L>::workspace_size scratch values of this layer (im2col columns, dropout masks); the
   // same memory is handed to the backward pass of the same batch.
   T* workspace = nullptr;
   // When set (only for the last layer, when the loss fuses with its activation): the layer also
   // writes its pre-activation values z there, n x output_shape::size, so that the loss is
-  // computed from the logits as Keras does. Layers with an `activation` member honour it.
+  // computed from the logits as Keras does. Layers with a fused activation
+  // (layer_traits<L>::activation_type) honour it.
   T* preactivation = nullptr;
 };
 
@@ -77,16 +83,8 @@ struct backward_io {
   T* workspace = nullptr;  // what forward() left there for this batch
 };
 
-namespace detail {
-// Per-sample scratch values a bound layer asks for (optional member workspace_size).
-template <class L>
-constexpr std::size_t workspace_size_of() {
-  if constexpr (requires { L::workspace_size; }) return L::workspace_size;
-  else return 0;
-}
-}  // namespace detail
-
-// A bound layer.
+// A bound layer: what every layer has. What a layer may have (a workspace, non-trainable state,
+// a fused activation, ...) is answered by ctnn::layer_traits<L> (core/layer_traits.hpp).
 template <class L>
 concept layer = requires(L& l, std::span<float> p, detail::rng& r, pass_context& ctx,
                          const forward_io<float>& f, const backward_io<float>& b) {

@@ -36,6 +36,7 @@
 #include "fit_options.hpp"
 #include "history.hpp"
 #include "layer.hpp"
+#include "layer_traits.hpp"
 #include "samples.hpp"
 #include "sequential.hpp"
 #include "validation_data.hpp"
@@ -217,7 +218,7 @@ class model {
       pass_context ctx{mode::inference, &rng_};
       for (std::size_t first = 0; first < x.size(); first += batch) {
         const std::size_t m = std::min(batch, x.size() - first);
-        const float* y = forward(x.data() + first * input_shape::size, m, ctx);
+        const float* y = forward(x.data() + first * input_shape::size, m, ctx, logits::skip);
         std::copy_n(y, m * output_shape::size, out.data() + first * output_shape::size);
       }
     }
@@ -239,13 +240,10 @@ class model {
   std::span<const float, output_shape::size> predict_one(std::span<const float, input_shape::size> x) {
     const kernels::thread_limit one_thread(1);  // never starts a thread, whatever the caller's limit
     pass_context ctx{mode::inference, &rng_};
-    std::array<float*, Network::layer_count> outs{};
-    for (std::size_t i = 0; i < Network::layer_count; ++i)
-      outs[i] = inference_.data() + Network::activation_offsets[i];
     if constexpr (Network::layer_count > 0) {
-      Network::forward(layers_, params_.data(), x.data(), outs.data(),
-                       inference_.data() + Network::activation_storage, 1, ctx);
-      return std::span<const float, output_shape::size>(outs.back(), output_shape::size);
+      const auto b = layout::carve(inference_.data(), 1, {});
+      layout::forward(layers_, params_.data(), x.data(), b, ctx);
+      return std::span<const float, output_shape::size>(b.output(), output_shape::size);
     } else {
       return std::span<const float, output_shape::size>(inference_.data(), output_shape::size);
     }
@@ -319,15 +317,17 @@ class model {
   void set_rng_state(const std::array<std::uint64_t, 4>& state) { rng_.set_state(state); }
 
  private:
-  template <class Tuple> struct last_of { using type = void; };
+  using layout = typename Network::layout;
+  template <class Tuple> struct last_activation { using type = void; };
   template <class... Ls> requires(sizeof...(Ls) > 0)
-  struct last_of<std::tuple<Ls...>> { using type = std::tuple_element_t<sizeof...(Ls) - 1, std::tuple<Ls...>>; };
-  using last_layer = typename last_of<typename Network::layer_types>::type;
-  template <class L> struct activation_of { using type = void; };
-  template <class L> requires requires { typename std::remove_cvref_t<decltype(std::declval<L&>().activation)>; }
-  struct activation_of<L> { using type = std::remove_cvref_t<decltype(std::declval<L&>().activation)>; };
+  struct last_activation<std::tuple<Ls...>> {
+    using type = typename layer_traits<std::tuple_element_t<sizeof...(Ls) - 1, std::tuple<Ls...>>>::activation_type;
+  };
   // Whether the loss hands the last layer dL/dz directly (softmax + cross-entropy).
-  static constexpr bool fused = detail::fused_loss<Loss, typename activation_of<last_layer>::type>;
+  static constexpr bool fused =
+      detail::fused_loss<Loss, typename last_activation<typename Network::layer_types>::type>;
+  // A training pass: gradients, and the logits where the loss is computed from them.
+  static constexpr detail::pass_needs training_pass{.gradients = true, .logits = fused};
 
   template <class GivenInput, class GivenLabels>
   static constexpr void check_data() {
@@ -364,7 +364,7 @@ class model {
         for (std::size_t r = 0; r < m; ++r) rows[r] = first + done + r;
         data.read(std::span<const std::size_t>(rows.data(), m), bx(), by());
         validate_labels(by(), m);
-        const float* out = forward(bx(), m, ctx, logits());
+        const float* out = forward(bx(), m, ctx);
         loss_sum += summed_loss(out, by(), m);
         hits += Loss::accuracy::correct(out, by(), m, output_shape::size);
         counted += Loss::accuracy::count(m, output_shape::size);
@@ -408,50 +408,39 @@ class model {
 
   template <std::size_t... I>
   void initialize(std::index_sequence<I...>) {
-    (std::get<I>(layers_).initialize(
-         std::span<float>(params_.data() + Network::parameter_offsets[I],
-                          std::tuple_element_t<I, typename Network::layer_types>::parameter_storage),
-         rng_),
-     ...);
+    (std::get<I>(layers_).initialize(layout::template slice<I>(params_.data()), rng_), ...);
   }
 
-  // Training workspace for up to `rows` samples: batch inputs and labels, every layer's output,
-  // every layer's scratch, two gradient buffers. Grows only.
+  // Training workspace for up to `rows` samples: the batch's inputs and labels, then a training
+  // pass's buffers (layout::carve). Grows only.
   void reserve(std::size_t rows) {
     if (rows <= capacity_) return;
-    const std::size_t x = detail::aligned_count(input_shape::size), y = detail::aligned_count(label_shape::size);
-    const std::size_t z = fused ? detail::aligned_count(output_shape::size) : 0;
-    work_.assign(rows * (x + y + z + Network::activation_storage + Network::workspace_storage + 2 * Network::widest), 0.0f);
+    work_.assign(rows * (detail::aligned_count(input_shape::size) + detail::aligned_count(label_shape::size)) +
+                     layout::pass_floats(rows, training_pass),
+                 0.0f);
     capacity_ = rows;
   }
   float* bx() noexcept { return work_.data(); }
   float* by() noexcept { return bx() + capacity_ * detail::aligned_count(input_shape::size); }
-  float* acts() noexcept { return by() + capacity_ * detail::aligned_count(label_shape::size); }
-  float* layer_work() noexcept { return acts() + capacity_ * Network::activation_storage; }
-  float* dy() noexcept { return layer_work() + capacity_ * Network::workspace_storage; }
-  float* scratch() noexcept { return dy() + capacity_ * Network::widest; }
-  // The last layer's pre-activations (logits) when the loss fuses with its activation.
-  float* logits() noexcept {
-    return fused ? scratch() + capacity_ * Network::widest : nullptr;
+  // The buffers of a pass over m <= capacity_ samples.
+  typename layout::template buffers<float> pass(std::size_t m) noexcept {
+    return layout::carve(by() + capacity_ * detail::aligned_count(label_shape::size), m, training_pass);
   }
 
-  std::array<float*, Network::layer_count> outputs() noexcept {
-    std::array<float*, Network::layer_count> outs{};
-    for (std::size_t i = 0; i < Network::layer_count; ++i)
-      outs[i] = acts() + capacity_ * Network::activation_offsets[i];
-    return outs;
-  }
-
-  const float* forward(const float* x, std::size_t n, pass_context& ctx, float* logits = nullptr) {
-    auto outs = outputs();
-    Network::forward(layers_, params_.data(), x, outs.data(), layer_work(), n, ctx, logits);
-    return outs.back();
+  // Runs the batch x of m samples forward; returns the network's output. The logits are written
+  // too where the loss reads them, unless only the outputs are wanted (predict).
+  enum class logits { write, skip };
+  const float* forward(const float* x, std::size_t m, pass_context& ctx, logits want = logits::write) {
+    auto b = pass(m);
+    if (want == logits::skip) b.logits = nullptr;
+    layout::forward(layers_, params_.data(), x, b, ctx);
+    return b.output();
   }
   // The sum of per-sample losses of the batch just run forward: from the logits where the loss
   // fuses with the last activation (Keras computes cross-entropy from the logits there: exact
   // where the activation saturates), from the outputs otherwise.
   double summed_loss(const float* out, const float* y, std::size_t m) {
-    if constexpr (fused) return loss_.preactivation_value(logits(), out, y, m, output_shape::size);
+    if constexpr (fused) return loss_.preactivation_value(pass(m).logits, out, y, m, output_shape::size);
     else return loss_.value(out, y, m, output_shape::size);
   }
 
@@ -467,14 +456,13 @@ class model {
   step_result backprop(const float* x, const float* y, std::size_t m) {
     gradient_guard guard;
     pass_context ctx{mode::training, &rng_, &guard};
-    const float* out = forward(x, m, ctx, logits());
-    auto outs = outputs();
+    const auto b = pass(m);
+    const float* out = forward(x, m, ctx);
     const double loss = summed_loss(out, y, m);
     const std::size_t hits = Loss::accuracy::correct(out, y, m, output_shape::size);
-    if constexpr (fused) loss_.preactivation_gradient(out, y, dy(), m, output_shape::size);
-    else loss_.gradient(out, y, dy(), m, output_shape::size);
-    Network::backward(layers_, params_.data(), grads_.data(), x, outs.data(), layer_work(), dy(), scratch(), m,
-                      fused, ctx);
+    if constexpr (fused) loss_.preactivation_gradient(out, y, b.gradients[0], m, output_shape::size);
+    else loss_.gradient(out, y, b.gradients[0], m, output_shape::size);
+    layout::backward(layers_, params_.data(), grads_.data(), x, b, fused, ctx);
     // Layers that do not report their gradients to the guard are scanned here.
     const bool in_range =
         !guard.tripped() && unreported_gradients_in_range(std::make_index_sequence<Network::layer_count>{});
@@ -528,7 +516,7 @@ class model {
   bool unreported_gradients_in_range(std::index_sequence<I...>) const {
     const auto in_range = [&](auto index) {
       using L = std::tuple_element_t<decltype(index)::value, typename Network::layer_types>;
-      if constexpr (detail::checks_gradients<L>() || L::parameter_storage == 0) {
+      if constexpr (layer_traits<L>::checks_gradients || L::parameter_storage == 0) {
         return true;
       } else {
         const float* g = grads_.data() + Network::parameter_offsets[decltype(index)::value];

@@ -18,8 +18,10 @@
 #include "../detail/activation_layer.hpp"
 #include "../detail/aligned_buffer.hpp"
 #include "../detail/check_link.hpp"
+#include "detail/layout.hpp"
 #include "input.hpp"
 #include "layer.hpp"
+#include "layer_traits.hpp"
 #include "shape.hpp"
 
 namespace ctnn {
@@ -142,60 +144,25 @@ struct sequential {
   static constexpr std::size_t sum(const auto& a) { std::size_t s = 0; for (auto v : a) s += v; return s; }
 
  public:
+  // Where everything of the network lives (core/detail/layout.hpp): offsets, buffers, passes.
+  using layout = detail::layout<input_shape, layer_types>;
+
   static constexpr std::array<std::size_t, layer_count> parameter_counts =
       each([](auto t) { return decltype(t)::type::parameter_count; });
-  static constexpr std::array<std::size_t, layer_count> output_sizes =
-      each([](auto t) { return decltype(t)::type::output_shape::size; });
   // Where each layer's parameters start in the model's arena (SIMD-aligned slices).
-  static constexpr std::array<std::size_t, layer_count> parameter_offsets = [] {
-    std::array<std::size_t, layer_count> o{};
-    const auto storage = each([](auto t) { return detail::aligned_count(decltype(t)::type::parameter_storage); });
-    for (std::size_t i = 1; i < layer_count; ++i) o[i] = o[i - 1] + storage[i - 1];
-    return o;
-  }();
-  static constexpr std::size_t parameter_storage = [] {
-    const auto storage = each([](auto t) { return detail::aligned_count(decltype(t)::type::parameter_storage); });
-    return sum(storage);
-  }();
+  static constexpr std::array<std::size_t, layer_count> parameter_offsets = layout::parameter_offsets;
+  static constexpr std::size_t parameter_storage = layout::parameter_storage;
   // Trainable parameters: the model's parameter arena, what the optimizer updates.
   static constexpr std::size_t parameter_count = sum(parameter_counts);
   // Non-trainable values Keras counts as parameters (batch_normalization's moving mean and
   // variance), kept as state in the layer objects; and the total Keras' summary prints. For a
   // network without such state, parameter_count is Keras' total.
-  static constexpr std::array<std::size_t, layer_count> non_trainable_counts = each([](auto t) {
-    if constexpr (requires { decltype(t)::type::non_trainable_parameter_count; })
-      return std::size_t{decltype(t)::type::non_trainable_parameter_count};
-    else
-      return std::size_t{0};
-  });
+  static constexpr std::array<std::size_t, layer_count> non_trainable_counts =
+      each([](auto t) { return layer_traits<typename decltype(t)::type>::non_trainable_parameter_count; });
   static constexpr std::size_t non_trainable_parameter_count = sum(non_trainable_counts);
   static constexpr std::size_t total_parameter_count = parameter_count + non_trainable_parameter_count;
-  // Per-sample floats of the forward workspace (every layer's output, aligned).
-  static constexpr std::array<std::size_t, layer_count> activation_offsets = [] {
-    std::array<std::size_t, layer_count> o{};
-    for (std::size_t i = 1; i < layer_count; ++i) o[i] = o[i - 1] + detail::aligned_count(output_sizes[i - 1]);
-    return o;
-  }();
-  static constexpr std::size_t activation_storage =
-      layer_count == 0 ? 0 : activation_offsets[layer_count - 1] + detail::aligned_count(output_sizes[layer_count - 1]);
-  // Per-sample scratch of each layer (detail::workspace_size_of), and where each starts.
-  static constexpr std::array<std::size_t, layer_count> workspace_offsets = [] {
-    std::array<std::size_t, layer_count> o{};
-    const auto sizes = each([](auto t) { return detail::aligned_count(detail::workspace_size_of<typename decltype(t)::type>()); });
-    for (std::size_t i = 1; i < layer_count; ++i) o[i] = o[i - 1] + sizes[i - 1];
-    return o;
-  }();
-  static constexpr std::size_t workspace_storage = [] {
-    return sum(each([](auto t) { return detail::aligned_count(detail::workspace_size_of<typename decltype(t)::type>()); }));
-  }();
-  // Per-sample floats of the widest tensor a backward pass moves between layers.
-  static constexpr std::size_t widest = [] {
-    std::size_t w = detail::aligned_count(input_shape::size);
-    for (auto s : output_sizes) w = std::max(w, detail::aligned_count(s));
-    return w;
-  }();
   // Floats of workspace that inference on one sample needs: fixed, allocated with the model.
-  static constexpr std::size_t inference_workspace_size = activation_storage + workspace_storage;
+  static constexpr std::size_t inference_workspace_size = layout::pass_floats(1, {});
 
   // A Keras-style summary table: a layer's row counts its trainable parameters and its
   // non-trainable state (batch_normalization's moving statistics), as Keras' does. Columns
@@ -222,24 +189,6 @@ struct sequential {
        << "\n" << rule << "\n";
   }
 
-  // Runs the layers over n samples. outs[i] is layer i's output buffer (n x output_sizes[i]);
-  // work holds n x workspace_storage values (layer i's scratch at n * workspace_offsets[i]).
-  template <class T>
-  static void forward(layer_types& layers, const T* params, const T* x, T* const* outs, T* work,
-                      std::size_t n, pass_context& ctx, T* last_preactivation = nullptr) {
-    forward_each(layers, params, x, outs, work, n, ctx, last_preactivation, std::make_index_sequence<layer_count>{});
-  }
-
-  // Back-propagates dy (dL/d output, n x output size; overwritten) through every layer, writing
-  // each layer's parameter gradients into grads. scratch holds n x widest floats.
-  template <class T>
-  static void backward(layer_types& layers, const T* params, T* grads, const T* x,
-                       T* const* outs, T* work, T* dy, T* scratch, std::size_t n, bool fused_last,
-                       pass_context& ctx) {
-    backward_each(layers, params, grads, x, outs, work, dy, scratch, n, fused_last, ctx,
-                  std::make_index_sequence<layer_count>{});
-  }
-
   // Sum of every regularized layer's penalty (Keras' model.losses), and its gradient added to
   // grads. Layers without regularizers cost nothing here.
   template <class T>
@@ -256,14 +205,8 @@ struct sequential {
       l.add_gradient(std::remove_cvref_t<decltype(l)>::parameters, params + offset, grads + offset);
     });
   }
-  static constexpr bool regularized = [] {
-    bool any = false;
-    each([&](auto t) {
-      if constexpr (requires { decltype(t)::type::regularized; }) any = any || decltype(t)::type::regularized;
-      return std::size_t{0};
-    });
-    return any;
-  }();
+  static constexpr bool regularized =
+      sum(each([](auto t) { return std::size_t{layer_traits<typename decltype(t)::type>::regularized}; })) > 0;
 
  private:
   template <class F>
@@ -272,49 +215,10 @@ struct sequential {
       (
           [&] {
             using L = std::tuple_element_t<I, layer_types>;
-            if constexpr (requires { L::regularized; }) {
-              if constexpr (L::regularized) f(std::get<I>(layers), parameter_offsets[I]);
-            }
+            if constexpr (layer_traits<L>::regularized) f(std::get<I>(layers), parameter_offsets[I]);
           }(),
           ...);
     }(std::make_index_sequence<layer_count>{});
-  }
-
-  template <class T, std::size_t... I>
-  static void forward_each(layer_types& layers, const T* params, const T* x, T* const* outs,
-                           T* work, std::size_t n, pass_context& ctx, T* last_preactivation,
-                           std::index_sequence<I...>) {
-    (std::get<I>(layers).forward(
-         forward_io<T>{params + parameter_offsets[I], I == 0 ? x : outs[I == 0 ? 0 : I - 1], outs[I], n,
-                       work + n * workspace_offsets[I], I + 1 == layer_count ? last_preactivation : nullptr},
-         ctx),
-     ...);
-  }
-
-  template <class T, std::size_t... I>
-  static void backward_each(layer_types& layers, const T* params, T* grads, const T* x,
-                            T* const* outs, T* work, T* dy, T* scratch, std::size_t n,
-                            bool fused_last, pass_context& ctx, std::index_sequence<I...>) {
-    T* buffers[2] = {dy, scratch};
-    std::size_t which = 0;
-    // Last layer first: the comma fold runs I = 0, 1, ... and each step takes L - 1 - I.
-    (backward_one<layer_count - 1 - I>(layers, params, grads, x, outs, work, buffers, which, n,
-                                       fused_last && I == 0, ctx),
-     ...);
-  }
-
-  template <std::size_t J, class T>
-  static void backward_one(layer_types& layers, const T* params, T* grads, const T* x,
-                           T* const* outs, T* work, T* (&buffers)[2], std::size_t& which,
-                           std::size_t n, bool preactivation, pass_context& ctx) {
-    T* dy = buffers[which];
-    T* dx = J == 0 ? nullptr : buffers[1 - which];
-    std::get<J>(layers).backward(
-        backward_io<T>{params + parameter_offsets[J], grads + parameter_offsets[J],
-                       J == 0 ? x : outs[J == 0 ? 0 : J - 1], outs[J], dy, dx, n, preactivation,
-                       work + n * workspace_offsets[J]},
-        ctx);
-    which = 1 - which;
   }
 
   static std::string grouped(std::size_t v) {

@@ -21,6 +21,9 @@ class activation_layer : public no_parameters {
   // Row-wise activations (softmax) work on the last axis, as Keras' default axis=-1.
   static constexpr std::size_t width = In::dims[In::rank - 1];
 
+  // The activation is the layer's fused output activation (layer_traits<L>::activation_type):
+  // it writes forward_io::preactivation, so a fused loss reads the logits.
+  using activation_type = A;
   A activation{};
 
   template <class T>

@@ -2,6 +2,7 @@
 // What the 2D pooling specs (max_pool2d, average_pool2d) share: their options (strides<Sh, Sw>,
 // default the pool size; padding::valid or padding::same, default valid), the checks of those
 // options, the window's link check and its geometry for an input shape.
+#include <array>
 #include <cstddef>
 #include <type_traits>
 
@@ -33,6 +34,14 @@ struct pool2d_spec {
       return link_error::option_twice;
     return validate_window<In, pool_height, pool_width, strides_type::rows, strides_type::columns,
                            same_padding>();
+  }
+
+  // The window, for the network description (layer_traits<L>::describe of the bound layers).
+  template <class D>
+  static constexpr void describe(D& d) {
+    d.dims("window", std::array{pool_height, pool_width});
+    d.dims("strides", std::array{strides_type::rows, strides_type::columns});
+    d.word("padding", same_padding ? "same" : "valid");
   }
 
   // Where each window of an In-shaped input lies, and the output's size.

@@ -2,7 +2,7 @@
 // The regularization a layer with a kernel (and a bias) inherits: the run-time regularizer
 // objects, the penalty over its parameter slice and the penalty's gradient. One implementation
 // for every such layer (dense, conv2d). Layer L names its tensors in L::parameters; the first
-// kernel and the bias are the ones regularized.
+// kernel (parameter_role::kernel) and the bias are the ones regularized.
 #include <cstddef>
 #include <span>
 
@@ -33,7 +33,8 @@ struct regularization {
     double p = 0;
     for (const auto& info : parameters) {
       const std::span<const T> w(params + info.offset, info.size);
-      p += info.is_kernel ? kernel_regularizer.penalty(w) : bias_regularizer.penalty(w);
+      if (info.role == parameter_role::kernel) p += kernel_regularizer.penalty(w);
+      else if (info.role == parameter_role::bias) p += bias_regularizer.penalty(w);
     }
     return p;
   }
@@ -42,8 +43,8 @@ struct regularization {
     for (const auto& info : parameters) {
       const std::span<const T> w(params + info.offset, info.size);
       const std::span<T> g(grads + info.offset, info.size);
-      if (info.is_kernel) kernel_regularizer.add_gradient(w, g);
-      else bias_regularizer.add_gradient(w, g);
+      if (info.role == parameter_role::kernel) kernel_regularizer.add_gradient(w, g);
+      else if (info.role == parameter_role::bias) bias_regularizer.add_gradient(w, g);
     }
   }
 };

@@ -33,6 +33,8 @@ struct average_pool2d : detail::pool2d_spec<Pool, Options...> {
     using input_shape = In;
     using output_shape = shape<geometry::out_h, geometry::out_w, geometry::channels>;
     static constexpr std::string_view kind = average_pool2d::kind;
+    template <class D>
+    static constexpr void describe(D& d) { average_pool2d::describe(d); }
     static constexpr std::size_t channels = geometry::channels;
 
     template <class T>

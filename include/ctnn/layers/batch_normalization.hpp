@@ -33,6 +33,7 @@
 #include <type_traits>
 
 #include "../core/layer.hpp"
+#include "../core/layer_traits.hpp"
 #include "../core/shape.hpp"
 #include "../detail/aligned_buffer.hpp"
 #include "../detail/check_link.hpp"
@@ -96,8 +97,8 @@ struct batch_normalization {
         beta_offset + (has_center ? detail::aligned_count(channels) : 0);
 
     static constexpr auto parameters = [] {
-      constexpr parameter_info gamma{"gamma", {channels}, 1, channels, gamma_offset, channels, channels, false};
-      constexpr parameter_info beta{"beta", {channels}, 1, channels, beta_offset, channels, channels, false};
+      constexpr parameter_info gamma{"gamma", {channels}, 1, channels, gamma_offset, channels, channels, parameter_role::gamma};
+      constexpr parameter_info beta{"beta", {channels}, 1, channels, beta_offset, channels, channels, parameter_role::beta};
       if constexpr (has_scale && has_center) return std::array{gamma, beta};
       else if constexpr (has_scale) return std::array{gamma};
       else if constexpr (has_center) return std::array{beta};
@@ -110,6 +111,10 @@ struct batch_normalization {
     // Non-trainable state: what inference normalizes with.
     std::array<double, channels> moving_mean = detail::filled<channels>(0.0);
     std::array<double, channels> moving_variance = detail::filled<channels>(1.0);
+    // That state for save/load (layer_traits<L>::state_tensors), under Keras' names.
+    std::array<state_tensor, 2> state_tensors() {
+      return {state_tensor{"moving_mean", moving_mean}, state_tensor{"moving_variance", moving_variance}};
+    }
 
     // gamma = 1, beta = 0, and fresh moving statistics: the layer as Keras builds it.
     template <class T>

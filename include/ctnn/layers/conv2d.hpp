@@ -28,11 +28,11 @@
 #include "../detail/aligned_buffer.hpp"
 #include "../detail/check_link.hpp"
 #include "../detail/options.hpp"
-#include "../detail/regularization.hpp"
 #include "../detail/weight_options.hpp"
 #include "../detail/window2d.hpp"
 #include "../kernels/affine.hpp"
 #include "../kernels/matmul.hpp"
+#include "detail/kernel_and_bias.hpp"
 #include "kernel.hpp"
 #include "padding.hpp"
 #include "strides.hpp"
@@ -56,14 +56,8 @@ struct conv2d {
   static constexpr std::size_t kernel_height = detail::window_dims<Kernel>::height;
   static constexpr std::size_t kernel_width = detail::window_dims<Kernel>::width;
   using options = detail::weight_options<Options...>;
-  using activation_type = typename options::activation_type;
   using strides_type = detail::find_option_t<detail::is_strides, strides<1, 1>, Options...>;
   using padding_type = detail::find_option_t<detail::is_padding, padding::valid, Options...>;
-  using kernel_initializer_type = typename options::kernel_initializer_type;
-  using bias_initializer_type = typename options::bias_initializer_type;
-  using kernel_regularizer_type = typename options::kernel_regularizer_type;
-  using bias_regularizer_type = typename options::bias_regularizer_type;
-  static constexpr bool has_bias = options::has_bias;
   static constexpr bool same_padding = std::is_same_v<padding_type, padding::same>;
 
   template <class In>
@@ -78,16 +72,24 @@ struct conv2d {
                                    strides_type::columns, same_padding>();
   }
 
-  // The bound layer inherits its regularizers (run-time members kernel_regularizer,
-  // bias_regularizer) and their penalty hooks, as every layer with a kernel does.
+  // The bound layer's parameters (kernel (Kh, Kw, in_channels, Filters), bias, their
+  // initializers and regularizers, the activation) are those of every layer with a kernel and a
+  // bias; Keras' fans for a convolution kernel: receptive field times channels in / filters out.
   template <class In>
-  class layer : public detail::regularization<kernel_regularizer_type, bias_regularizer_type> {
+  using parameters_of = detail::kernel_and_bias<options, kernel_height * kernel_width * In::dims[2],
+                                                kernel_height * kernel_width * Filters, kernel_height,
+                                                kernel_width, In::dims[2], Filters>;
+
+  template <class In>
+  class layer : public parameters_of<In> {
+    using base = parameters_of<In>;
     using geometry = detail::window2d<In, kernel_height, kernel_width, strides_type::rows,
                                       strides_type::columns, same_padding>;
 
    public:
     using input_shape = In;
     using output_shape = shape<geometry::out_h, geometry::out_w, Filters>;
+    using base::activation;
     static constexpr std::string_view kind = conv2d::kind;
     static constexpr std::size_t in_h = geometry::in_h, in_w = geometry::in_w;
     static constexpr std::size_t in_channels = geometry::channels;
@@ -101,33 +103,13 @@ struct conv2d {
                                       strides_type::rows == 1 && strides_type::columns == 1;
     // Per sample: the im2col columns, reused for their gradient in the backward pass.
     static constexpr std::size_t workspace_size = pointwise ? 0 : positions * patch_size;
-    static constexpr std::size_t kernel_size = patch_size * Filters;
-    static constexpr std::size_t bias_offset = detail::aligned_count(kernel_size);
-    static constexpr std::size_t parameter_count = kernel_size + (has_bias ? Filters : 0);
-    static constexpr std::size_t parameter_storage =
-        has_bias ? bias_offset + detail::aligned_count(Filters) : bias_offset;
-    // Keras' fans for a convolution kernel: receptive field times channels in / filters out.
-    static constexpr std::size_t fan_in = patch_size;
-    static constexpr std::size_t fan_out = kernel_height * kernel_width * Filters;
 
-    static constexpr auto parameters = [] {
-      constexpr parameter_info kernel{"kernel", {kernel_height, kernel_width, in_channels, Filters},
-                                      4, kernel_size, 0, fan_in, fan_out, true};
-      if constexpr (has_bias) {
-        return std::array{kernel, parameter_info{"bias", {Filters}, 1, Filters, bias_offset,
-                                                 fan_in, fan_out, false}};
-      } else {
-        return std::array{kernel};
-      }
-    }();
-
-    activation_type activation{};
-
-    template <class T>
-    void initialize(std::span<T> p, detail::rng& r) const {
-      kernel_initializer_type{}(p.subspan(0, kernel_size), fan_in, fan_out, r);
-      if constexpr (has_bias)
-        bias_initializer_type{}(p.subspan(bias_offset, Filters), fan_in, fan_out, r);
+    // The window, for the network description (layer_traits<L>::describe).
+    template <class D>
+    static constexpr void describe(D& d) {
+      d.dims("window", std::array{kernel_height, kernel_width});
+      d.dims("strides", std::array{strides_type::rows, strides_type::columns});
+      d.word("padding", same_padding ? "same" : "valid");
     }
 
     // y = f(columns . W + b) in one product: the bias and an element-wise f are applied to the
@@ -140,7 +122,7 @@ struct conv2d {
         columns = io.workspace;
       }
       kernels::affine_forward(io.n * positions, Filters, patch_size, columns, io.params,
-                              has_bias ? io.params + bias_offset : nullptr, io.y, activation, io.preactivation);
+                              base::bias_of(io.params), io.y, activation, io.preactivation);
     }
 
     // Reports its gradients to ctx.gradients (core/gradient_guard.hpp), as dense.
@@ -153,7 +135,7 @@ struct conv2d {
       const std::size_t rows = io.n * positions;
       const T* columns = pointwise ? io.x : io.workspace;
       kernels::affine_backward(rows, Filters, patch_size, columns, io.y, io.dy, io.grads,
-                               has_bias ? io.grads + bias_offset : nullptr, activation, io.dy_is_preactivation,
+                               base::bias_of(io.grads), activation, io.dy_is_preactivation,
                                ctx.gradients);
       const T* dz = io.dy;
       if (!io.dx) return;

@@ -57,6 +57,8 @@ struct dropout {
     using input_shape = In;
     using output_shape = In;
     static constexpr std::string_view kind = dropout::kind;
+    template <class D>
+    static constexpr void describe(D& d) { d.millionths("rate", rate); }
     // Per value, the factor forward applied in training: 0 (dropped) or 1 / (1 - rate).
     static constexpr std::size_t workspace_size = In::size;
 

@@ -68,6 +68,8 @@ struct gaussian_noise {
     using input_shape = In;
     using output_shape = In;
     static constexpr std::string_view kind = gaussian_noise::kind;
+    template <class D>
+    static constexpr void describe(D& d) { d.millionths("stddev", stddev); }
 
     template <class T>
     void forward(const forward_io<T>& io, pass_context& ctx) const {

@@ -36,6 +36,8 @@ struct max_pool2d : detail::pool2d_spec<Pool, Options...> {
     using input_shape = In;
     using output_shape = shape<geometry::out_h, geometry::out_w, geometry::channels>;
     static constexpr std::string_view kind = max_pool2d::kind;
+    template <class D>
+    static constexpr void describe(D& d) { max_pool2d::describe(d); }
     static constexpr std::size_t channels = geometry::channels;
     // Per output value, the tap (ky * pool_width + kx) that won, as a T (exact: taps are few).
     static constexpr std::size_t workspace_size = output_shape::size;

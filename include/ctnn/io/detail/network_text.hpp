@@ -3,15 +3,13 @@
 // grammar is fixed by docs/format.md ("Network description") and reproduced by
 // tools/export_pytorch.py, so both sides hash the same bytes; change one, change both.
 //
-// Every field is found generically on the layer spec or the bound layer, so a new layer is
-// described without code here:
+// Every field comes from the bound layer, through layer_traits, so a new layer is described
+// without code here:
 //   kind, in, out                          every bound layer (L::kind, L::input_shape, L::output_shape)
-//   activation=<A::name>                   a bound layer with an `activation` member
-//   window=<h>x<w>                         a spec with kernel_height/kernel_width or pool_height/pool_width
-//   strides=<r>x<c>                        a spec with strides_type
-//   padding=valid|same                     a spec with same_padding
-//   rate=<millionths>                      a spec with rate (dropout)
-//   stddev=<millionths>                    a spec with stddev (gaussian_noise)
+//   activation=<A::name>                   layer_traits<L>::activation_type, when the layer has one
+//   window=<h>x<w>, strides=<r>x<c>,       what layer_traits<L>::describe writes, in its order
+//   padding=valid|same, rate=<millionths>,   (conv2d and pooling: window, strides, padding;
+//   stddev=<millionths>                       dropout: rate; gaussian_noise: stddev)
 //   <parameter name>=<dims>                every entry of L::parameters, in order
 #include <array>
 #include <cstddef>
@@ -22,6 +20,7 @@
 #include <utility>
 
 #include "../../core/input.hpp"
+#include "../../core/layer_traits.hpp"
 #include "../../core/sequential.hpp"
 
 namespace ctnn::detail {
@@ -60,7 +59,35 @@ constexpr void put_dims(Out& out, const Dims& dims, std::size_t rank) {
   }
 }
 
-template <class Spec, class L, class Out>
+// What a layer's describe() writes its hyperparameters through (layer_traits<L>::describe):
+// ",name=value" attributes in the order the layer gives them.
+template <class Out>
+struct attribute_writer {
+  Out& out;
+  template <std::size_t N>
+  constexpr void dims(std::string_view name, const std::array<std::size_t, N>& values) {
+    put_attribute(name);
+    put_dims(out, values, N);
+  }
+  constexpr void word(std::string_view name, std::string_view value) {
+    put_attribute(name);
+    put_text(out, value);
+  }
+  // A non-negative real, as a whole number of millionths (rounded).
+  constexpr void millionths(std::string_view name, double value) {
+    put_attribute(name);
+    put_number(out, static_cast<std::uint64_t>(value * 1e6 + 0.5));
+  }
+
+ private:
+  constexpr void put_attribute(std::string_view name) {
+    put_text(out, ",");
+    put_text(out, name);
+    put_text(out, "=");
+  }
+};
+
+template <class L, class Out>
 constexpr void put_layer(Out& out) {
   put_text(out, ";");
   put_text(out, L::kind);
@@ -68,30 +95,10 @@ constexpr void put_layer(Out& out) {
   put_dims(out, L::input_shape::dims, L::input_shape::rank);
   put_text(out, ",out=");
   put_dims(out, L::output_shape::dims, L::output_shape::rank);
-  if constexpr (requires { std::remove_cvref_t<decltype(std::declval<L&>().activation)>::name; }) {
-    put_text(out, ",activation=");
-    put_text(out, std::remove_cvref_t<decltype(std::declval<L&>().activation)>::name);
-  }
-  if constexpr (requires { Spec::kernel_height; Spec::kernel_width; }) {
-    put_text(out, ",window=");
-    put_dims(out, std::array<std::size_t, 2>{Spec::kernel_height, Spec::kernel_width}, 2);
-  } else if constexpr (requires { Spec::pool_height; Spec::pool_width; }) {
-    put_text(out, ",window=");
-    put_dims(out, std::array<std::size_t, 2>{Spec::pool_height, Spec::pool_width}, 2);
-  }
-  if constexpr (requires { Spec::strides_type::rows; Spec::strides_type::columns; }) {
-    put_text(out, ",strides=");
-    put_dims(out, std::array<std::size_t, 2>{Spec::strides_type::rows, Spec::strides_type::columns}, 2);
-  }
-  if constexpr (requires { Spec::same_padding; }) put_text(out, Spec::same_padding ? ",padding=same" : ",padding=valid");
-  if constexpr (requires { Spec::rate; }) {
-    put_text(out, ",rate=");
-    put_number(out, static_cast<std::uint64_t>(Spec::rate * 1e6 + 0.5));
-  }
-  if constexpr (requires { Spec::stddev; }) {
-    put_text(out, ",stddev=");
-    put_number(out, static_cast<std::uint64_t>(Spec::stddev * 1e6 + 0.5));
-  }
+  attribute_writer<Out> attributes{out};
+  if constexpr (layer_traits<L>::has_activation)
+    attributes.word("activation", layer_traits<L>::activation_type::name);
+  layer_traits<L>::describe(attributes);
   for (const auto& p : L::parameters) {
     put_text(out, ",");
     put_text(out, p.name);
@@ -118,10 +125,8 @@ struct network_text<sequential<input<D...>, Specs...>> {
     put_dims(out, shape<D...>::dims, sizeof...(D));
     if constexpr (network::valid) {
       [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (put_layer<std::tuple_element_t<I, std::tuple<Specs...>>,
-                   std::tuple_element_t<I, typename network::layer_types>>(out),
-         ...);
-      }(std::index_sequence_for<Specs...>{});
+        (put_layer<std::tuple_element_t<I, typename network::layer_types>>(out), ...);
+      }(std::make_index_sequence<network::layer_count>{});
     }
   }
   static constexpr std::size_t length = [] {

@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "../../core/layer_traits.hpp"
+
 namespace ctnn::detail {
 
 inline constexpr std::array<unsigned char, 8> weight_magic{0x89, 'C', 'T', 'N', 'N', '\r', '\n', 0x1A};
@@ -120,26 +122,6 @@ std::vector<tensor_entry> parameter_table() {
   return table;
 }
 
-// Non-trainable state a bound layer keeps in its object (Keras' non-trainable weights, such as
-// batch normalization's moving statistics), saved and loaded with the parameters as float64.
-// A layer lists it with a member function state_tensors() returning a range of state_tensor;
-// until batch_normalization has one, its moving_mean and moving_variance are found by name.
-struct state_tensor {
-  std::string_view name;
-  std::span<double> values;
-};
-template <class L>
-auto state_tensors_of(L& l) {
-  if constexpr (requires { l.state_tensors(); }) {
-    return l.state_tensors();
-  } else if constexpr (requires { std::span<double>(l.moving_mean); std::span<double>(l.moving_variance); }) {
-    return std::array{state_tensor{"moving_mean", std::span<double>(l.moving_mean)},
-                      state_tensor{"moving_variance", std::span<double>(l.moving_variance)}};
-  } else {
-    return std::array<state_tensor, 0>{};
-  }
-}
-
 struct named_state {
   std::string name;
   std::span<double> values;
@@ -151,7 +133,7 @@ std::vector<named_state> state_table(typename Network::layer_types& layers) {
   const auto names = layer_names<Network>();
   [&]<std::size_t... I>(std::index_sequence<I...>) {
     ([&] {
-      for (const state_tensor& s : state_tensors_of(std::get<I>(layers)))
+      for (const state_tensor& s : layer_traits<std::tuple_element_t<I, typename Network::layer_types>>::state_tensors(std::get<I>(layers)))
         table.push_back({names[I] + "/" + std::string(s.name), s.values});
     }(), ...);
   }(std::make_index_sequence<Network::layer_count>{});

@@ -1,0 +1,55 @@
+#pragma once
+// The parameter side of every layer that has one kernel and an optional bias (dense, conv2d):
+// the tensors and their place in the layer's arena slice, Keras' fans, the initializers, the
+// regularizers and the fused output activation, all from the layer's weight options
+// (detail/weight_options.hpp). One implementation, so the two layers cannot drift apart.
+#include <array>
+#include <cstddef>
+#include <span>
+
+#include "../../core/layer.hpp"
+#include "../../detail/aligned_buffer.hpp"
+#include "../../detail/random.hpp"
+#include "../../detail/regularization.hpp"
+
+namespace ctnn::detail {
+
+// Options: a weight_options<...>. The kernel has shape KernelDims..., its last dimension the
+// layer's Units (one bias per unit); FanIn and FanOut are Keras' fans for the initializers.
+template <class Options, std::size_t FanIn, std::size_t FanOut, std::size_t... KernelDims>
+struct kernel_and_bias
+    : regularization<typename Options::kernel_regularizer_type, typename Options::bias_regularizer_type> {
+  static constexpr bool has_bias = Options::has_bias;
+  static constexpr std::size_t units = std::array{KernelDims...}[sizeof...(KernelDims) - 1];
+  static constexpr std::size_t kernel_size = (KernelDims * ...);
+  static constexpr std::size_t bias_offset = aligned_count(kernel_size);
+  static constexpr std::size_t parameter_count = kernel_size + (has_bias ? units : 0);
+  static constexpr std::size_t parameter_storage = has_bias ? bias_offset + aligned_count(units) : bias_offset;
+
+  static constexpr auto parameters = [] {
+    constexpr parameter_info kernel{"kernel", {KernelDims...}, sizeof...(KernelDims), kernel_size, 0,
+                                    FanIn, FanOut, parameter_role::kernel};
+    if constexpr (has_bias)
+      return std::array{kernel, parameter_info{"bias", {units}, 1, units, bias_offset, FanIn, FanOut,
+                                               parameter_role::bias}};
+    else
+      return std::array{kernel};
+  }();
+
+  // The output activation, fused into the layer's product (layer_traits<L>::activation_type).
+  using activation_type = typename Options::activation_type;
+  activation_type activation{};
+
+  template <class T>
+  void initialize(std::span<T> p, rng& r) const {
+    typename Options::kernel_initializer_type{}(p.subspan(0, kernel_size), FanIn, FanOut, r);
+    if constexpr (has_bias) typename Options::bias_initializer_type{}(p.subspan(bias_offset, units), FanIn, FanOut, r);
+  }
+
+ protected:
+  // The bias slice of a parameter (or gradient) slice, or null without a bias.
+  template <class T>
+  static T* bias_of(T* slice) noexcept { return has_bias ? slice + bias_offset : nullptr; }
+};
+
+}  // namespace ctnn::detail
