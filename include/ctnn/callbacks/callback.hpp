@@ -1,11 +1,14 @@
 #pragma once
 // The callback policy: objects passed to fit() after its options, called at the end of every
-// epoch (Keras' Callback.on_epoch_end) and, optionally, when training begins and ends.
+// epoch (Keras' Callback.on_epoch_end) and, optionally, when training and each epoch begin, after
+// each batch, and when training ends.
 //
 //   struct my_callback {
 //     void on_epoch_end(const ctnn::epoch_logs& logs, ctnn::training_control& control);
-//     void on_train_begin(ctnn::training_control&);  // optional
-//     void on_train_end(ctnn::training_control&);    // optional
+//     void on_train_begin(ctnn::training_control&);                             // optional
+//     void on_epoch_begin(std::size_t epoch, ctnn::training_control&);          // optional
+//     void on_train_batch_end(const ctnn::batch_logs&, ctnn::training_control&); // optional
+//     void on_train_end(ctnn::training_control&);                               // optional
 //   };
 //   model.fit(x, y, {.epochs = 50, .validation_split = 0.2}, ctnn::early_stopping{.patience = 3});
 //
@@ -39,11 +42,25 @@ struct epoch_logs {
   }
 };
 
+// Metrics after a batch: the running means over the epoch so far, as Keras' batch logs.
+struct batch_logs {
+  std::size_t batch = 0;  // 0-based, within the epoch
+  double loss = 0, accuracy = 0;
+};
+
+// What fit() is running (Keras' Callback.params).
+struct training_params {
+  std::size_t epochs = 0;  // the epoch fit() stops before
+  std::size_t steps = 0;   // batches per epoch
+};
+
 // What a callback may change in training as it runs.
 class training_control {
  public:
-  training_control(std::span<float> parameters, float& learning_rate) noexcept
-      : parameters_(parameters), learning_rate_(&learning_rate) {}
+  training_control(std::span<float> parameters, float& learning_rate, training_params params = {}) noexcept
+      : parameters_(parameters), learning_rate_(&learning_rate), params_(params) {}
+
+  const training_params& params() const noexcept { return params_; }
 
   // Keras' model.stop_training = True: fit returns after this epoch, with `reason` recorded in
   // the history.
@@ -60,6 +77,7 @@ class training_control {
  private:
   std::span<float> parameters_;
   float* learning_rate_;
+  training_params params_;
   bool stop_ = false;
   std::string reason_;
 };
@@ -77,6 +95,14 @@ void train_begin(C& c, training_control& t) {
 template <class C>
 void train_end(C& c, training_control& t) {
   if constexpr (requires { c.on_train_end(t); }) c.on_train_end(t);
+}
+template <class C>
+void epoch_begin(C& c, std::size_t epoch, training_control& t) {
+  if constexpr (requires { c.on_epoch_begin(epoch, t); }) c.on_epoch_begin(epoch, t);
+}
+template <class C>
+void train_batch_end(C& c, const batch_logs& logs, training_control& t) {
+  if constexpr (requires { c.on_train_batch_end(logs, t); }) c.on_train_batch_end(logs, t);
 }
 // "auto" mode as Keras: maximize metrics named like accuracy, minimize the rest.
 inline bool maximizes(std::string_view mode, std::string_view monitor) {

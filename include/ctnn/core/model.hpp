@@ -7,48 +7,31 @@
 // reused after that. predict_one() uses a workspace of Network::inference_workspace_size floats
 // allocated with the model, so inference on one sample never touches the heap.
 #include <algorithm>
-#include <array>
-#include <atomic>
-#include <cmath>
-#include <cstdio>
 #include <cstddef>
 #include <cstdint>
-#include <limits>
-#include <numeric>
 #include <ostream>
 #include <span>
 #include <stdexcept>
 #include <string>
-#include <tuple>
-#include <vector>
+#include <type_traits>
+#include <utility>
 
 #include "../callbacks/callback.hpp"
 #include "../data/dataset.hpp"
 #include "../data/memory_dataset.hpp"
-#include "../detail/aligned_buffer.hpp"
-#include "../detail/finite.hpp"
-#include "../detail/progress.hpp"
-#include "../detail/random.hpp"
 #include "../kernels/parallel.hpp"
-#include "../detail/random_permutation.hpp"
 #include "../losses/loss_function.hpp"
 #include "../optimizers/optimizer.hpp"
+#include "detail/engine.hpp"
+#include "detail/fit_loop.hpp"
 #include "fit_options.hpp"
 #include "history.hpp"
 #include "layer.hpp"
-#include "layer_traits.hpp"
 #include "samples.hpp"
 #include "sequential.hpp"
 #include "validation_data.hpp"
 
 namespace ctnn {
-
-// Options of the model itself.
-struct model_options {
-  // Seeds the initial weights, shuffling and stochastic layers: the same seed reproduces a
-  // whole training run bit for bit (on one thread).
-  std::uint64_t seed = 42;
-};
 
 namespace detail {
 template <class Shape> struct samples_of;
@@ -69,7 +52,8 @@ struct check_data {
 }  // namespace detail
 
 template <class Network, loss_function Loss, optimizer Optimizer>
-class model {
+class model : private detail::engine<Network, Loss, Optimizer> {
+  using base = detail::engine<Network, Loss, Optimizer>;
   static_assert(detail::is_sequential<Network>::value,
                 "ctnn::model<Network, Loss, Optimizer>: Network must be a ctnn::sequential<...>");
 
@@ -84,13 +68,7 @@ class model {
   static constexpr std::size_t parameter_count = Network::parameter_count;
 
   explicit model(Optimizer optimizer = {}, Loss loss = {}, model_options options = {})
-      : loss_(loss), optimizer_(optimizer), seed_(options.seed), rng_(options.seed),
-        params_(Network::parameter_storage, 0.0f), grads_(Network::parameter_storage, 0.0f),
-        state_(optimizer.state_size(Network::parameter_storage), 0.0f),
-        inference_(Network::inference_workspace_size, 0.0f) {
-    initialize(std::make_index_sequence<Network::layer_count>{});
-    warm_up();
-  }
+      : base(optimizer, loss, options) {}
 
   // ---- Keras' workflow -------------------------------------------------------------------
 
@@ -132,63 +110,14 @@ class model {
     if (options.initial_epoch > options.epochs)
       throw std::invalid_argument("ctnn::model::fit: initial_epoch " + std::to_string(options.initial_epoch) +
                                   " is past epochs " + std::to_string(options.epochs));
-    history h;
-    if constexpr (Network::valid) {
-      const kernels::thread_limit threads(options.threads);  // the previous limit on return
-      const std::size_t batch = std::min(options.batch_size, n);
-      const std::size_t steps = (n + batch - 1) / batch;
-      reserve(batch);
-      std::vector<std::size_t> rows(batch);
-      training_control control(parameters(), optimizer_.learning_rate);
-      (detail::train_begin(extras, control), ...);
-      for (std::size_t epoch = options.initial_epoch; epoch < options.epochs && !control.stopping(); ++epoch) {
-        const detail::random_permutation order(n, rng_.next());
-        detail::progress bar(options.output, options.verbose, steps);
-        bar.epoch_header(epoch + 1, options.epochs);
-        double loss_sum = 0;
-        std::size_t hits = 0, seen = 0, counted = 0;
-        for (std::size_t step = 0; step < steps; ++step) {
-          const std::size_t first = step * batch, m = std::min(batch, n - first);
-          for (std::size_t r = 0; r < m; ++r) rows[r] = options.shuffle ? order(first + r) : first + r;
-          train.read(std::span<const std::size_t>(rows.data(), m), bx(), by());
-          validate_labels(by(), m);
-          const step_result result = backprop(bx(), by(), m);
-          const double batch_loss = result.loss;
-          const std::size_t batch_hits = result.hits;
-          loss_sum += batch_loss;
-          hits += batch_hits;
-          seen += m;
-          counted += Loss::accuracy::count(m, output_shape::size);
-          // The NaN guard (Keras' TerminateOnNaN, built in, and stricter): a step whose loss or
-          // gradients are not finite is not applied, and training stops.
-          if (const std::string refused = apply_checked(result, bx(), m, std::span<const std::size_t>(rows.data(), m));
-              !refused.empty()) {
-            control.stop_training("batch " + std::to_string(step + 1) + " of epoch " + std::to_string(epoch + 1) +
-                                  ": " + refused);
-            break;
-          }
-          bar.update(step + 1, loss_sum / static_cast<double>(seen), static_cast<double>(hits) / static_cast<double>(counted));
-        }
-        epoch_logs logs{.epoch = epoch,
-                        .loss = loss_sum / static_cast<double>(seen),
-                        .accuracy = static_cast<double>(hits) / static_cast<double>(counted)};
-        if constexpr (has_validation_data) {
-          (validate_on(extras, logs, options.batch_size), ...);
-        } else if (held_out > 0) {
-          const auto v = evaluate_rows(train, n, held_out, options.batch_size);
-          logs.val_loss = v.loss;
-          logs.val_accuracy = v.accuracy;
-        }
-        record(h, logs);
-        bar.finish(logs.loss, logs.accuracy, validation_text(logs));
-        if (!control.stopping()) (notify(extras, logs, control), ...);
-        if (control.stopping() && options.verbose > 0 && options.output)
-          *options.output << "Stopped: " << control.stop_reason() << "\n";
+    ([&] {
+      if constexpr (detail::is_validation_data<std::remove_cvref_t<Extras>>::value) {
+        check_data<typename decltype(extras.data)::input_shape, typename decltype(extras.data)::label_shape>();
+        if (extras.data.size() == 0) throw std::invalid_argument("ctnn::model::fit: validation_data is empty");
       }
-      h.stop_reason = control.stop_reason();
-      (detail::train_end(extras, control), ...);
-    }
-    return h;
+    }(), ...);
+    if constexpr (Network::valid) return detail::fit_loop(static_cast<base&>(*this), train, options, n, held_out, extras...);
+    else return {};
   }
 
   template <std::size_t... XD, std::size_t... YD>
@@ -215,7 +144,7 @@ class model {
     if constexpr (Network::valid) {
       const std::size_t batch = std::min(batch_size, std::max<std::size_t>(x.size(), 1));
       reserve(batch);
-      pass_context ctx{mode::inference, &rng_};
+      pass_context ctx{mode::inference, &rng()};
       for (std::size_t first = 0; first < x.size(); first += batch) {
         const std::size_t m = std::min(batch, x.size() - first);
         const float* y = forward(x.data() + first * input_shape::size, m, ctx, logits::skip);
@@ -230,24 +159,10 @@ class model {
   // grows here. The constructor does it for the thread that builds the model; a program that
   // runs inference on another thread (an audio or control thread) calls warm_up() there once,
   // before real time starts.
-  void warm_up() {
-    const std::vector<float> zeros(input_shape::size, 0.0f);
-    (void)predict_one(std::span<const float, input_shape::size>(zeros.data(), input_shape::size));
-  }
-
+  using base::warm_up;
   // Inference on one sample: no heap allocation (see warm_up), fixed workspace, no thread
   // started. The returned view stays valid until the next call on this model.
-  std::span<const float, output_shape::size> predict_one(std::span<const float, input_shape::size> x) {
-    const kernels::thread_limit one_thread(1);  // never starts a thread, whatever the caller's limit
-    pass_context ctx{mode::inference, &rng_};
-    if constexpr (Network::layer_count > 0) {
-      const auto b = layout::carve(inference_.data(), 1, {});
-      layout::forward(layers_, params_.data(), x.data(), b, ctx);
-      return std::span<const float, output_shape::size>(b.output(), output_shape::size);
-    } else {
-      return std::span<const float, output_shape::size>(inference_.data(), output_shape::size);
-    }
-  }
+  using base::predict_one;
 
   // One gradient step on one batch (Keras' train_on_batch); returns the batch's mean loss. A
   // step whose loss or gradients are not finite is not applied: it throws std::domain_error
@@ -279,55 +194,40 @@ class model {
 
   // ---- Access ------------------------------------------------------------------------------
 
-  // The flat parameter arena (layer slices at Network::parameter_offsets, SIMD padding between).
-  std::span<float> parameters() noexcept { return {params_.data(), params_.size()}; }
-  std::span<const float> parameters() const noexcept { return {params_.data(), params_.size()}; }
-  std::span<const float> gradients() const noexcept { return {grads_.data(), grads_.size()}; }
-
+  // The flat parameter arena (layer slices at Network::parameter_offsets, SIMD padding between),
+  // and the gradients of the last step.
+  using base::parameters;
+  using base::gradients;
   // Layer I's bound layer object (its run-time hyperparameters and state).
-  template <std::size_t I> auto& layer() noexcept { return std::get<I>(layers_); }
-  template <std::size_t I> const auto& layer() const noexcept { return std::get<I>(layers_); }
-  // Layer I's parameter tensor P ("kernel" = 0, "bias" = 1 for dense), flat.
-  template <std::size_t I, std::size_t P = 0>
-  std::span<float> parameter() noexcept {
-    using L = std::tuple_element_t<I, typename Network::layer_types>;
-    constexpr auto info = L::parameters[P];
-    return {params_.data() + Network::parameter_offsets[I] + info.offset, info.size};
-  }
-  template <std::size_t I, std::size_t P = 0>
-  std::span<const float> gradient() const noexcept {
-    using L = std::tuple_element_t<I, typename Network::layer_types>;
-    constexpr auto info = L::parameters[P];
-    return {grads_.data() + Network::parameter_offsets[I] + info.offset, info.size};
-  }
-
-  Optimizer& optimizer() noexcept { return optimizer_; }
-  const Optimizer& optimizer() const noexcept { return optimizer_; }
-  const Loss& loss() const noexcept { return loss_; }
+  using base::layer;
+  // Layer I's parameter tensor P ("kernel" = 0, "bias" = 1 for dense), flat, and its gradient.
+  using base::parameter;
+  using base::gradient;
+  using base::optimizer;
+  using base::loss;
   // The optimizer's state arena (moments, velocities), sized optimizer().state_size(
   // parameters().size()), and the number of updates so far (Keras' optimizer.iterations):
   // together with parameters() what a checkpoint needs for fit to resume exactly.
-  std::span<float> optimizer_state() noexcept { return {state_.data(), state_.size()}; }
-  std::span<const float> optimizer_state() const noexcept { return {state_.data(), state_.size()}; }
-  std::uint64_t iterations() const noexcept { return step_; }
-  void set_iterations(std::uint64_t step) noexcept { step_ = step; }
+  using base::optimizer_state;
+  using base::iterations;
+  using base::set_iterations;
   // The random generator behind shuffling and stochastic layers (dropout, noise): saved with
   // the weights (ctnn::save), it makes a resumed fit draw what the uninterrupted one would have.
-  std::array<std::uint64_t, 4> rng_state() const noexcept { return rng_.state(); }
-  void set_rng_state(const std::array<std::uint64_t, 4>& state) { rng_.set_state(state); }
+  using base::rng_state;
+  using base::set_rng_state;
 
  private:
-  using layout = typename Network::layout;
-  template <class Tuple> struct last_activation { using type = void; };
-  template <class... Ls> requires(sizeof...(Ls) > 0)
-  struct last_activation<std::tuple<Ls...>> {
-    using type = typename layer_traits<std::tuple_element_t<sizeof...(Ls) - 1, std::tuple<Ls...>>>::activation_type;
-  };
-  // Whether the loss hands the last layer dL/dz directly (softmax + cross-entropy).
-  static constexpr bool fused =
-      detail::fused_loss<Loss, typename last_activation<typename Network::layer_types>::type>;
-  // A training pass: gradients, and the logits where the loss is computed from them.
-  static constexpr detail::pass_needs training_pass{.gradients = true, .logits = fused};
+  using typename base::step_result;
+  using typename base::logits;
+  using base::apply_checked;
+  using base::backprop;
+  using base::bx;
+  using base::by;
+  using base::evaluate_rows;
+  using base::forward;
+  using base::reserve;
+  using base::rng;
+  using base::validate_labels;
 
   template <class GivenInput, class GivenLabels>
   static constexpr void check_data() {
@@ -342,241 +242,7 @@ class model {
     if (batch == 0) throw std::invalid_argument(std::string("ctnn::model::") + what + ": batch_size must be at least 1");
   }
 
-  void validate_labels(const float* y, std::size_t n) const {
-    if constexpr (requires { loss_.validate_labels(y, n, output_shape::size); })
-      loss_.validate_labels(y, n, output_shape::size);
-  }
-  template <std::size_t... YD>
-  void validate_labels(const samples<YD...>& y) const { validate_labels(y.data(), y.size()); }
 
-  // Loss and accuracy over rows [first, first + count) of a dataset, in inference mode.
-  template <class D>
-  evaluation evaluate_rows(D& data, std::size_t first, std::size_t count, std::size_t batch_size) {
-    double loss_sum = 0;
-    std::size_t hits = 0, counted = 0;
-    if constexpr (Network::valid) {
-      const std::size_t batch = std::min(batch_size, count);
-      reserve(batch);
-      std::vector<std::size_t> rows(batch);
-      pass_context ctx{mode::inference, &rng_};
-      for (std::size_t done = 0; done < count; done += batch) {
-        const std::size_t m = std::min(batch, count - done);
-        for (std::size_t r = 0; r < m; ++r) rows[r] = first + done + r;
-        data.read(std::span<const std::size_t>(rows.data(), m), bx(), by());
-        validate_labels(by(), m);
-        const float* out = forward(bx(), m, ctx);
-        loss_sum += summed_loss(out, by(), m);
-        hits += Loss::accuracy::correct(out, by(), m, output_shape::size);
-        counted += Loss::accuracy::count(m, output_shape::size);
-      }
-    }
-    double penalty = 0;
-    if constexpr (Network::regularized) penalty = Network::regularization_penalty(layers_, params_.data());
-    return {loss_sum / static_cast<double>(count) + penalty, static_cast<double>(hits) / static_cast<double>(counted)};
-  }
-
-  template <class E>
-  void validate_on(E& extra, epoch_logs& logs, std::size_t batch_size) {
-    if constexpr (detail::is_validation_data<std::remove_cvref_t<E>>::value) {
-      check_data<typename decltype(extra.data)::input_shape, typename decltype(extra.data)::label_shape>();
-      if (extra.data.size() == 0) throw std::invalid_argument("ctnn::model::fit: validation_data is empty");
-      const auto v = evaluate_rows(extra.data, 0, extra.data.size(), batch_size);
-      logs.val_loss = v.loss;
-      logs.val_accuracy = v.accuracy;
-    }
-  }
-  template <class E>
-  static void notify(E& extra, const epoch_logs& logs, training_control& control) {
-    if constexpr (callback<std::remove_cvref_t<E>>) extra.on_epoch_end(logs, control);
-  }
-  void record(history& h, const epoch_logs& logs) const {
-    h.epoch.push_back(logs.epoch);
-    h.loss.push_back(logs.loss);
-    h.accuracy.push_back(logs.accuracy);
-    if (logs.val_loss) {
-      h.val_loss.push_back(*logs.val_loss);
-      h.val_accuracy.push_back(logs.val_accuracy.value_or(0));
-    }
-    h.learning_rate.push_back(optimizer_.learning_rate);
-  }
-  static std::string validation_text(const epoch_logs& logs) {
-    if (!logs.val_loss) return {};
-    char buf[96];
-    std::snprintf(buf, sizeof buf, " - val_loss: %.4f - val_accuracy: %.4f", *logs.val_loss, logs.val_accuracy.value_or(0));
-    return buf;
-  }
-
-  template <std::size_t... I>
-  void initialize(std::index_sequence<I...>) {
-    (std::get<I>(layers_).initialize(layout::template slice<I>(params_.data()), rng_), ...);
-  }
-
-  // Training workspace for up to `rows` samples: the batch's inputs and labels, then a training
-  // pass's buffers (layout::carve). Grows only.
-  void reserve(std::size_t rows) {
-    if (rows <= capacity_) return;
-    work_.assign(rows * (detail::aligned_count(input_shape::size) + detail::aligned_count(label_shape::size)) +
-                     layout::pass_floats(rows, training_pass),
-                 0.0f);
-    capacity_ = rows;
-  }
-  float* bx() noexcept { return work_.data(); }
-  float* by() noexcept { return bx() + capacity_ * detail::aligned_count(input_shape::size); }
-  // The buffers of a pass over m <= capacity_ samples.
-  typename layout::template buffers<float> pass(std::size_t m) noexcept {
-    return layout::carve(by() + capacity_ * detail::aligned_count(label_shape::size), m, training_pass);
-  }
-
-  // Runs the batch x of m samples forward; returns the network's output. The logits are written
-  // too where the loss reads them, unless only the outputs are wanted (predict).
-  enum class logits { write, skip };
-  const float* forward(const float* x, std::size_t m, pass_context& ctx, logits want = logits::write) {
-    auto b = pass(m);
-    if (want == logits::skip) b.logits = nullptr;
-    layout::forward(layers_, params_.data(), x, b, ctx);
-    return b.output();
-  }
-  // The sum of per-sample losses of the batch just run forward: from the logits where the loss
-  // fuses with the last activation (Keras computes cross-entropy from the logits there: exact
-  // where the activation saturates), from the outputs otherwise.
-  double summed_loss(const float* out, const float* y, std::size_t m) {
-    if constexpr (fused) return loss_.preactivation_value(pass(m).logits, out, y, m, output_shape::size);
-    else return loss_.value(out, y, m, output_shape::size);
-  }
-
-  // What backprop found: the sum of per-sample losses, accuracy hits, and whether every gradient
-  // is finite and within detail::gradient_limit.
-  struct step_result {
-    double loss;
-    std::size_t hits;
-    bool gradients_in_range;
-  };
-
-  // Forward + backward on m samples, the gradients into gradients().
-  step_result backprop(const float* x, const float* y, std::size_t m) {
-    gradient_guard guard;
-    pass_context ctx{mode::training, &rng_, &guard};
-    const auto b = pass(m);
-    const float* out = forward(x, m, ctx);
-    const double loss = summed_loss(out, y, m);
-    const std::size_t hits = Loss::accuracy::correct(out, y, m, output_shape::size);
-    if constexpr (fused) loss_.preactivation_gradient(out, y, b.gradients[0], m, output_shape::size);
-    else loss_.gradient(out, y, b.gradients[0], m, output_shape::size);
-    layout::backward(layers_, params_.data(), grads_.data(), x, b, fused, ctx);
-    // Layers that do not report their gradients to the guard are scanned here.
-    const bool in_range =
-        !guard.tripped() && unreported_gradients_in_range(std::make_index_sequence<Network::layer_count>{});
-    if constexpr (Network::regularized) {
-      // Keras adds the penalties to the batch-mean loss (so they show in the reported loss).
-      Network::add_regularization_gradients(layers_, params_.data(), grads_.data());
-      return {loss + static_cast<double>(m) * Network::regularization_penalty(layers_, params_.data()), hits, in_range};
-    }
-    return {loss, hits, in_range};
-  }
-
-  // Applies the step backprop computed unless the NaN guard refuses it; returns why it was
-  // refused (unsafe_step, or an update that overflowed), or "" when it was applied.
-  std::string apply_checked(const step_result& result, const float* x, std::size_t m,
-                            std::span<const std::size_t> rows) {
-    std::string refused = unsafe_step(result, x, m, rows);
-    if (refused.empty() && !apply_update())
-      refused = "the optimizer's step overflowed float32; the elements it would have made non-finite kept their "
-                "values, terminating training";
-    return refused;
-  }
-
-  // Why the step just computed (loss, gradients()) must not be applied, or "" when it may be.
-  // Each gradient must be finite and at most detail::gradient_limit in magnitude, which keeps
-  // every built-in optimizer's step finite; backprop checked that where the gradients were
-  // written (core/gradient_guard.hpp), and only a refusal scans them again, to name one.
-  // On refusal, the first input row of the batch holding a NaN or an infinity is named (rows:
-  // the batch's sample indices in the dataset, or empty for train_on_batch).
-  std::string unsafe_step(const step_result& result, const float* x, std::size_t m,
-                          std::span<const std::size_t> rows) const {
-    std::string why;
-    if (!std::isfinite(result.loss)) {
-      why = "invalid loss (" + std::to_string(result.loss / static_cast<double>(m)) + ")";
-    } else if (!result.gradients_in_range) {
-      const std::size_t k = detail::first_out_of_range(grads_.data(), grads_.size(), detail::gradient_limit);
-      why = k == grads_.size() ? std::string("a gradient is not finite")
-                               : "gradient " + std::to_string(grads_[k]) + " of " + parameter_text(k) +
-                                     (std::isfinite(grads_[k]) ? " exceeds 2^63 (an exploding gradient)" : " is not finite");
-    } else {
-      return {};
-    }
-    if (const std::size_t r = detail::first_non_finite_row(x, m, input_shape::size); r != m)
-      why += "; input row " + std::to_string(r) + " of the batch" +
-             (rows.empty() ? std::string() : " (sample " + std::to_string(rows[r]) + ")") +
-             " holds a NaN or an infinity";
-    return why + ", terminating training; the parameters are those before this batch";
-  }
-  // Whether the gradients of the layers that do not check their own (detail::checks_gradients)
-  // are all finite and within detail::gradient_limit.
-  template <std::size_t... I>
-  bool unreported_gradients_in_range(std::index_sequence<I...>) const {
-    const auto in_range = [&](auto index) {
-      using L = std::tuple_element_t<decltype(index)::value, typename Network::layer_types>;
-      if constexpr (layer_traits<L>::checks_gradients || L::parameter_storage == 0) {
-        return true;
-      } else {
-        const float* g = grads_.data() + Network::parameter_offsets[decltype(index)::value];
-        return detail::first_out_of_range(g, L::parameter_storage, detail::gradient_limit) == L::parameter_storage;
-      }
-    };
-    return (in_range(std::integral_constant<std::size_t, I>{}) && ...);
-  }
-  // Element k of the parameter arena as "parameter k' of layer I".
-  static std::string parameter_text(std::size_t k) {
-    std::size_t layer = 0;
-    for (std::size_t i = 0; i < Network::layer_count; ++i)
-      if (Network::parameter_offsets[i] <= k) layer = i;
-    const std::size_t offset = Network::layer_count ? Network::parameter_offsets[layer] : 0;
-    return "parameter " + std::to_string(k - offset) + " of layer " + std::to_string(layer);
-  }
-
-  // Applies the optimizer's step; false when some element kept its old values because its new
-  // ones would not have been finite (optimizer law 7). An optimizer whose update returns void
-  // is checked after the step, in a separate pass.
-  bool apply_update() {
-    const std::uint64_t step = ++step_;
-    const auto run = [&](std::span<float> p, std::span<const float> g, std::span<float> st) {
-      if constexpr (std::is_same_v<decltype(optimizer_.update(p, g, st, step)), bool>) {
-        return optimizer_.update(p, g, st, step);
-      } else {
-        optimizer_.update(p, g, st, step);
-        return detail::first_out_of_range(p.data(), p.size(), std::numeric_limits<float>::max()) == p.size() &&
-               detail::first_out_of_range(st.data(), st.size(), std::numeric_limits<float>::max()) == st.size();
-      }
-    };
-    const std::size_t n = params_.size(), slice = std::size_t{1} << 16;
-    // Several threads: slices of 2^16 parameters updated in parallel when the optimizer keeps
-    // at most one state block (sgd, rmsprop; optimizer law 3: updates are element-wise, a
-    // slice of the parameters takes the same slice of that block). Slices start at multiples
-    // of every SIMD width, so each value is computed as in one call: the same bits.
-    if (kernels::max_threads() > 1 && n > slice && state_.size() == optimizer_.state_size(n) &&
-        state_.size() <= n) {
-      const bool has_state = !state_.empty();
-      std::atomic<bool> committed{true};
-      kernels::detail::parallel_for(kernels::max_threads(), (n + slice - 1) / slice, [&](std::size_t s) {
-        const std::size_t first = s * slice, count = std::min(slice, n - first);
-        if (!run(std::span<float>(params_.data() + first, count), std::span<const float>(grads_.data() + first, count),
-                 std::span<float>(state_.data() + (has_state ? first : 0), has_state ? count : 0)))
-          committed = false;
-      });
-      return committed;
-    }
-    return run(std::span<float>(params_.data(), params_.size()), std::span<const float>(grads_.data(), grads_.size()),
-               std::span<float>(state_.data(), state_.size()));
-  }
-
-  typename Network::layer_types layers_{};
-  Loss loss_;
-  Optimizer optimizer_;
-  std::uint64_t seed_;
-  detail::rng rng_;
-  std::uint64_t step_ = 0;
-  detail::aligned_vector params_, grads_, state_, inference_, work_;
-  std::size_t capacity_ = 0;
 };
 
 }  // namespace ctnn
