@@ -25,7 +25,7 @@ class gradient_check {
   using out = typename Network::output_shape;
   static constexpr std::size_t label_size = Loss::template label_shape<out>::size;
   using layout = typename Network::layout;
-  static constexpr ctnn::detail::pass_needs needs{.gradients = true, .logits = true};
+  static constexpr ctnn::detail::pass_needs needs{.gradients = true, .logits = true, .input_gradient = true};
 
   explicit gradient_check(std::size_t n, std::uint64_t seed = 7, Loss loss = {})
       : n_(n), loss_(loss), rng_(seed), params_(Network::parameter_storage),
@@ -80,15 +80,7 @@ class gradient_check {
   }
 
   // Central difference of the mean loss with respect to parameter i.
-  double numeric(std::size_t i, double h = 1e-6) {
-    const double keep = params_[i];
-    params_[i] = keep + h;
-    const double up = loss();
-    params_[i] = keep - h;
-    const double down = loss();
-    params_[i] = keep;
-    return (up - down) / (2 * h);
-  }
+  double numeric(std::size_t i, double h = 1e-6) { return central_difference(params_[i], h); }
 
   // Largest relative error |a - n| / (|a| + |n|) over every real parameter (not the alignment
   // padding between tensors), beyond what the central difference itself may be off by: each of
@@ -98,14 +90,21 @@ class gradient_check {
   // checked by differences and counts as agreeing; a wrong one larger than it shows.
   double max_relative_error(bool fused = false) {
     const auto a = analytic(fused);
-    const double h = 1e-6;
-    const double noise = 1e3 * std::numeric_limits<double>::epsilon() * std::max(1.0, std::abs(loss())) / (2 * h);
+    const double noise = difference_noise();
     double worst = 0;
-    for_each_parameter([&](std::size_t i) {
-      const double num = numeric(i, h);
-      const double excess = std::max(0.0, std::abs(a[i] - num) - noise);
-      worst = std::max(worst, excess / std::max(1e-300, std::abs(a[i]) + std::abs(num)));
-    });
+    for_each_parameter([&](std::size_t i) { worst = std::max(worst, relative_excess(a[i], numeric(i, h_), noise)); });
+    return worst;
+  }
+
+  // The same for dL/dx, the gradient of the mean loss with respect to every input value, which
+  // the backward pass gives for the first layer on request (detail::pass_needs::input_gradient).
+  double max_input_relative_error() {
+    analytic(false);
+    const std::vector<double> a(pass_.input_gradient, pass_.input_gradient + n_ * in::size);
+    const double noise = difference_noise();
+    double worst = 0;
+    for (std::size_t i = 0; i < a.size(); ++i)
+      worst = std::max(worst, relative_excess(a[i], central_difference(x_[i], h_), noise));
     return worst;
   }
 
@@ -115,6 +114,24 @@ class gradient_check {
   }
 
  private:
+  static constexpr double h_ = 1e-6;
+  double central_difference(double& v, double h) {
+    const double keep = v;
+    v = keep + h;
+    const double up = loss();
+    v = keep - h;
+    const double down = loss();
+    v = keep;
+    return (up - down) / (2 * h);
+  }
+  double difference_noise() {
+    return 1e3 * std::numeric_limits<double>::epsilon() * std::max(1.0, std::abs(loss())) / (2 * h_);
+  }
+  static double relative_excess(double analytic, double numeric, double noise) {
+    const double excess = std::max(0.0, std::abs(analytic - numeric) - noise);
+    return excess / std::max(1e-300, std::abs(analytic) + std::abs(numeric));
+  }
+
   template <std::size_t... I>
   void init(std::index_sequence<I...>) {
     (std::get<I>(layers_).initialize(layout::template slice<I>(params_.data()), rng_), ...);
