@@ -53,7 +53,7 @@ struct check_entry {
 // their own, for that sentence.
 template <class Entry, class InputShape>
 inline constexpr bool entry_links =
-    (layer_spec<Entry> || activation<Entry>) && validate_link<Entry, InputShape>() == link_error::none;
+    (layer_spec<Entry> || activation<Entry>) && links<Entry, InputShape>;
 
 template <class... Ts> struct type_list {};
 

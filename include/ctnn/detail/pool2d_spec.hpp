@@ -27,13 +27,22 @@ struct pool2d_spec {
   using padding_type = find_option_t<is_padding, padding::valid, Options...>;
   static constexpr bool same_padding = std::is_same_v<padding_type, padding::same>;
 
+  struct unknown_option {
+    template <std::size_t Position, class Layer, class InputShape>
+    struct report {
+      static_assert(layer_accepts<Position, Layer, InputShape>,
+                    "ctnn::sequential: the layer at Position has an option it does not take (pooling takes strides<Sh, Sw> and ctnn::padding::valid or ctnn::padding::same)");
+    };
+  };
+
   template <class In>
-  static constexpr link_error validate() {
-    if (!(is_pool2d_option<Options>::value && ...)) return link_error::unknown_option;
-    if (count_options<is_strides, Options...> > 1 || count_options<is_padding, Options...> > 1)
-      return link_error::option_twice;
-    return validate_window<In, pool_height, pool_width, strides_type::rows, strides_type::columns,
-                           same_padding>();
+  static constexpr auto validate() {
+    if constexpr (!(is_pool2d_option<Options>::value && ...)) return unknown_option{};
+    else if constexpr (count_options<is_strides, Options...> > 1 || count_options<is_padding, Options...> > 1)
+      return option_twice{};
+    else
+      return validate_window<In, pool_height, pool_width, strides_type::rows, strides_type::columns,
+                             same_padding>();
   }
 
   // The window, for the network description (layer_traits<L>::describe of the bound layers).

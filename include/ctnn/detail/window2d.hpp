@@ -36,14 +36,44 @@ constexpr std::size_t dim_or_zero(std::size_t i) {
   return i < Shape::rank ? Shape::dims[i] : 0;
 }
 
+// The error tags of a window's link check (detail/check_link.hpp).
+struct needs_rank_3 {
+  template <std::size_t Position, class Layer, class InputShape>
+  struct report {
+    static_assert(layer_accepts<Position, Layer, InputShape>,
+                  "ctnn::sequential: the layer at Position (2D convolution or pooling) needs a rank-3 input (height, width, channels) but receives InputShape; images are channels-last, e.g. ctnn::input<28, 28, 1>");
+  };
+};
+struct zero_window {
+  template <std::size_t Position, class Layer, class InputShape>
+  struct report {
+    static_assert(layer_accepts<Position, Layer, InputShape>,
+                  "ctnn::sequential: the layer at Position has a kernel or pool window with a dimension of 0; every window dimension must be at least 1");
+  };
+};
+struct zero_stride {
+  template <std::size_t Position, class Layer, class InputShape>
+  struct report {
+    static_assert(layer_accepts<Position, Layer, InputShape>,
+                  "ctnn::sequential: the layer at Position has a stride of 0; every stride must be at least 1");
+  };
+};
+struct window_too_large {
+  template <std::size_t Position, class Layer, class InputShape>
+  struct report {
+    static_assert(layer_accepts<Position, Layer, InputShape>,
+                  "ctnn::sequential: the layer at Position has a kernel or pool window larger than its input InputShape; with ctnn::padding::valid every window must fit inside the input (use a smaller window, or ctnn::padding::same)");
+  };
+};
+
 // What is wrong, if anything, with a Kh x Kw window moving by Sh x Sw over In.
 template <class In, std::size_t Kh, std::size_t Kw, std::size_t Sh, std::size_t Sw, bool Same>
-constexpr link_error validate_window() {
-  if (In::rank != 3) return link_error::needs_rank_3;
-  if (Kh == 0 || Kw == 0) return link_error::zero_window;
-  if (Sh == 0 || Sw == 0) return link_error::zero_stride;
-  if (!Same && (Kh > dim_or_zero<In>(0) || Kw > dim_or_zero<In>(1))) return link_error::window_too_large;
-  return link_error::none;
+constexpr auto validate_window() {
+  if constexpr (In::rank != 3) return needs_rank_3{};
+  else if constexpr (Kh == 0 || Kw == 0) return zero_window{};
+  else if constexpr (Sh == 0 || Sw == 0) return zero_stride{};
+  else if constexpr (!Same && (Kh > dim_or_zero<In>(0) || Kw > dim_or_zero<In>(1))) return window_too_large{};
+  else return link_ok{};
 }
 
 // The bound geometry (only instantiated for inputs validate_window accepted).

@@ -71,12 +71,22 @@ struct batch_normalization {
 
   // Options: center<bool> and scale<bool>, each at most once. Any shape: axis=-1 normalizes
   // over every axis but the last.
+  struct unknown_option {
+    template <std::size_t Position, class Layer, class InputShape>
+    struct report {
+      static_assert(detail::layer_accepts<Position, Layer, InputShape>,
+                    "ctnn::sequential: the layer at Position has an option it does not take (batch_normalization takes center<bool> and scale<bool>)");
+    };
+  };
+
   template <class In>
-  static constexpr detail::link_error validate() {
-    if (!(detail::is_batch_normalization_option<Options>::value && ...)) return detail::link_error::unknown_option;
-    if (detail::count_options<detail::is_center, Options...> > 1 || detail::count_options<detail::is_scale, Options...> > 1)
-      return detail::link_error::option_twice;
-    return detail::link_error::none;
+  static constexpr auto validate() {
+    if constexpr (!(detail::is_batch_normalization_option<Options>::value && ...)) return unknown_option{};
+    else if constexpr (detail::count_options<detail::is_center, Options...> > 1 ||
+                       detail::count_options<detail::is_scale, Options...> > 1)
+      return detail::option_twice{};
+    else
+      return detail::link_ok{};
   }
 
   template <class In>

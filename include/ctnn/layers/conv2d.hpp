@@ -60,16 +60,26 @@ struct conv2d {
   using padding_type = detail::find_option_t<detail::is_padding, padding::valid, Options...>;
   static constexpr bool same_padding = std::is_same_v<padding_type, padding::same>;
 
+  // Its own error tag (detail/check_link.hpp); the window's are detail/window2d.hpp's.
+  struct unknown_option {
+    template <std::size_t Position, class Layer, class InputShape>
+    struct report {
+      static_assert(detail::layer_accepts<Position, Layer, InputShape>,
+                    "ctnn::sequential: the layer at Position has an option it does not take (conv2d takes an activation, strides<Sh, Sw>, a padding, kernel_initializer<I>, bias_initializer<I>, use_bias<bool>, kernel_regularizer<R> and bias_regularizer<R>)");
+    };
+  };
+
   template <class In>
-  static constexpr detail::link_error validate() {
-    if (!(detail::is_conv2d_option<Options>::value && ...)) return detail::link_error::unknown_option;
-    if (!options::each_kind_once || detail::count_options<detail::is_strides, Options...> > 1 ||
-        detail::count_options<detail::is_padding, Options...> > 1)
-      return detail::link_error::option_twice;
-    if (In::rank != 3) return detail::link_error::needs_rank_3;
-    if (Filters == 0) return detail::link_error::zero_units;
-    return detail::validate_window<In, kernel_height, kernel_width, strides_type::rows,
-                                   strides_type::columns, same_padding>();
+  static constexpr auto validate() {
+    if constexpr (!(detail::is_conv2d_option<Options>::value && ...)) return unknown_option{};
+    else if constexpr (!options::each_kind_once || detail::count_options<detail::is_strides, Options...> > 1 ||
+                       detail::count_options<detail::is_padding, Options...> > 1)
+      return detail::option_twice{};
+    else if constexpr (In::rank != 3) return detail::needs_rank_3{};
+    else if constexpr (Filters == 0) return detail::zero_units{};
+    else
+      return detail::validate_window<In, kernel_height, kernel_width, strides_type::rows,
+                                     strides_type::columns, same_padding>();
   }
 
   // The bound layer's parameters (kernel (Kh, Kw, in_channels, Filters), bias, their

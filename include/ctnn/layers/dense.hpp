@@ -29,13 +29,29 @@ struct dense {
   static constexpr std::size_t units = Units;
   using options = detail::weight_options<Options...>;
 
+  // Its error tags (detail/check_link.hpp).
+  struct unknown_option {
+    template <std::size_t Position, class Layer, class InputShape>
+    struct report {
+      static_assert(detail::layer_accepts<Position, Layer, InputShape>,
+                    "ctnn::sequential: the layer at Position has an option it does not take (dense takes an activation, kernel_initializer<I>, bias_initializer<I>, use_bias<bool>, kernel_regularizer<R> and bias_regularizer<R>)");
+    };
+  };
+  struct needs_rank_1_or_2 {
+    template <std::size_t Position, class Layer, class InputShape>
+    struct report {
+      static_assert(detail::layer_accepts<Position, Layer, InputShape>,
+                    "ctnn::sequential: the layer at Position needs a rank-1 or rank-2 input (features, or steps x features) but receives InputShape; insert ctnn::flatten before it");
+    };
+  };
+
   template <class In>
-  static constexpr detail::link_error validate() {
-    if (!(detail::is_weight_option<Options>::value && ...)) return detail::link_error::unknown_option;
-    if (!options::each_kind_once) return detail::link_error::option_twice;
-    if (Units == 0) return detail::link_error::zero_units;
-    if (In::rank != 1 && In::rank != 2) return detail::link_error::needs_rank_1_or_2;
-    return detail::link_error::none;
+  static constexpr auto validate() {
+    if constexpr (!(detail::is_weight_option<Options>::value && ...)) return unknown_option{};
+    else if constexpr (!options::each_kind_once) return detail::option_twice{};
+    else if constexpr (Units == 0) return detail::zero_units{};
+    else if constexpr (In::rank != 1 && In::rank != 2) return needs_rank_1_or_2{};
+    else return detail::link_ok{};
   }
 
   // The bound layer's parameters (kernel (in_features, Units), bias, their initializers and

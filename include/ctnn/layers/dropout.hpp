@@ -46,9 +46,18 @@ struct dropout {
   static constexpr std::string_view kind = "dropout";
   static constexpr double rate = Rate.value();
 
+  struct rate_out_of_range {
+    template <std::size_t Position, class Layer, class InputShape>
+    struct report {
+      static_assert(detail::layer_accepts<Position, Layer, InputShape>,
+                    "ctnn::sequential: the layer at Position (dropout) has a rate outside [0, 1); the rate is the fraction of values dropped in training");
+    };
+  };
+
   template <class In>
-  static constexpr detail::link_error validate() {
-    return Rate.valid() ? detail::link_error::none : detail::link_error::dropout_rate;
+  static constexpr auto validate() {
+    if constexpr (Rate.valid()) return detail::link_ok{};
+    else return rate_out_of_range{};
   }
 
   template <class In>

@@ -20,7 +20,7 @@ struct flatten {
   static constexpr std::string_view kind = "flatten";
 
   template <class In>
-  static constexpr detail::link_error validate() { return detail::link_error::none; }
+  static constexpr detail::link_ok validate() { return {}; }
 
   template <class In>
   class layer : public detail::no_parameters {

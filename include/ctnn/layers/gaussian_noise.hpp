@@ -57,9 +57,18 @@ struct gaussian_noise {
   static constexpr std::string_view kind = "gaussian_noise";
   static constexpr double stddev = Stddev.value();
 
+  struct invalid_stddev {
+    template <std::size_t Position, class Layer, class InputShape>
+    struct report {
+      static_assert(detail::layer_accepts<Position, Layer, InputShape>,
+                    "ctnn::sequential: the layer at Position (gaussian_noise) has a negative or non-finite standard deviation; the noise's stddev must be a finite value of at least 0");
+    };
+  };
+
   template <class In>
-  static constexpr detail::link_error validate() {
-    return Stddev.valid() ? detail::link_error::none : detail::link_error::gaussian_noise_stddev;
+  static constexpr auto validate() {
+    if constexpr (Stddev.valid()) return detail::link_ok{};
+    else return invalid_stddev{};
   }
 
   template <class In>

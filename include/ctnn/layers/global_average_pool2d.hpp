@@ -11,6 +11,7 @@
 #include "../core/shape.hpp"
 #include "../detail/check_link.hpp"
 #include "../detail/no_parameters.hpp"
+#include "../detail/window2d.hpp"
 
 namespace ctnn {
 
@@ -19,8 +20,9 @@ struct global_average_pool2d {
   static constexpr std::string_view kind = "global_average_pooling2d";
 
   template <class In>
-  static constexpr detail::link_error validate() {
-    return In::rank == 3 ? detail::link_error::none : detail::link_error::needs_rank_3;
+  static constexpr auto validate() {
+    if constexpr (In::rank == 3) return detail::link_ok{};
+    else return detail::needs_rank_3{};
   }
 
   template <class In>
