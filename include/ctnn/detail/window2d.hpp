@@ -106,6 +106,35 @@ struct window2d {
   // taps inside.
   static constexpr std::size_t input_row(std::size_t oy, std::size_t ky) { return oy * Sh + ky - pad_top; }
   static constexpr std::size_t input_col(std::size_t ox, std::size_t kx) { return ox * Sw + kx - pad_left; }
+
+  // One window: output position (oy, ox) of a sample, its taps inside the input, and where a
+  // tap's channels start within the sample.
+  struct window {
+    std::size_t position;  // of the batch's outputs, in output order: (sample, oy, ox)
+    std::size_t sample, oy, ox;
+    taps rows, cols;
+    constexpr std::size_t count() const { return (rows.end - rows.begin) * (cols.end - cols.begin); }
+    constexpr std::size_t offset(std::size_t ky, std::size_t kx) const {
+      return (input_row(oy, ky) * in_w + input_col(ox, kx)) * channels;
+    }
+    // f(ky, kx, offset) for every tap inside the input, row by row.
+    template <class F>
+    constexpr void for_each_tap(F&& f) const {
+      for (std::size_t ky = rows.begin; ky < rows.end; ++ky)
+        for (std::size_t kx = cols.begin; kx < cols.end; ++kx) f(ky, kx, offset(ky, kx));
+    }
+  };
+  // f(window) for every window of n samples, in output order: the one sliding-window loop of
+  // the convolution's lowering and of the pooling layers.
+  template <class F>
+  static void for_each_window(std::size_t n, F&& f) {
+    std::size_t position = 0;
+    for (std::size_t s = 0; s < n; ++s)
+      for (std::size_t oy = 0; oy < out_h; ++oy) {
+        const taps rows = rows_inside(oy);
+        for (std::size_t ox = 0; ox < out_w; ++ox, ++position) f(window{position, s, oy, ox, rows, cols_inside(ox)});
+      }
+  }
 };
 
 // Height and width of a window option (ctnn::kernel, ctnn::pool); 1 x 1 for anything else, so a

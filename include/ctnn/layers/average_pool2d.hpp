@@ -39,25 +39,16 @@ struct average_pool2d : detail::pool2d_spec<Pool, Options...> {
 
     template <class T>
     void forward(const forward_io<T>& io, pass_context&) const {
-      T* out = io.y;
-      for (std::size_t s = 0; s < io.n; ++s) {
-        const T* sample = io.x + s * In::size;
-        for (std::size_t oy = 0; oy < geometry::out_h; ++oy) {
-          const auto ky_in = geometry::rows_inside(oy);
-          for (std::size_t ox = 0; ox < geometry::out_w; ++ox, out += channels) {
-            const auto kx_in = geometry::cols_inside(ox);
-            std::fill(out, out + channels, T(0));
-            for (std::size_t ky = ky_in.begin; ky < ky_in.end; ++ky)
-              for (std::size_t kx = kx_in.begin; kx < kx_in.end; ++kx) {
-                const T* src = sample + (geometry::input_row(oy, ky) * geometry::in_w +
-                                         geometry::input_col(ox, kx)) * channels;
-                for (std::size_t c = 0; c < channels; ++c) out[c] += src[c];
-              }
-            const T scale = T(1) / static_cast<T>((ky_in.end - ky_in.begin) * (kx_in.end - kx_in.begin));
-            for (std::size_t c = 0; c < channels; ++c) out[c] *= scale;
-          }
-        }
-      }
+      geometry::for_each_window(io.n, [&](const typename geometry::window& w) {
+        const T* sample = io.x + w.sample * In::size;
+        T* out = io.y + w.position * channels;
+        std::fill(out, out + channels, T(0));
+        w.for_each_tap([&](std::size_t, std::size_t, std::size_t offset) {
+          for (std::size_t c = 0; c < channels; ++c) out[c] += sample[offset + c];
+        });
+        const T scale = T(1) / static_cast<T>(w.count());
+        for (std::size_t c = 0; c < channels; ++c) out[c] *= scale;
+      });
     }
 
     // dx = 0, then each output's gradient, divided by its window's count, is added to every
@@ -66,23 +57,14 @@ struct average_pool2d : detail::pool2d_spec<Pool, Options...> {
     void backward(const backward_io<T>& io, pass_context&) const {
       if (!io.dx) return;
       std::fill(io.dx, io.dx + io.n * In::size, T(0));
-      const T* dy = io.dy;
-      for (std::size_t s = 0; s < io.n; ++s) {
-        T* sample = io.dx + s * In::size;
-        for (std::size_t oy = 0; oy < geometry::out_h; ++oy) {
-          const auto ky_in = geometry::rows_inside(oy);
-          for (std::size_t ox = 0; ox < geometry::out_w; ++ox, dy += channels) {
-            const auto kx_in = geometry::cols_inside(ox);
-            const T scale = T(1) / static_cast<T>((ky_in.end - ky_in.begin) * (kx_in.end - kx_in.begin));
-            for (std::size_t ky = ky_in.begin; ky < ky_in.end; ++ky)
-              for (std::size_t kx = kx_in.begin; kx < kx_in.end; ++kx) {
-                T* dst = sample + (geometry::input_row(oy, ky) * geometry::in_w +
-                                   geometry::input_col(ox, kx)) * channels;
-                for (std::size_t c = 0; c < channels; ++c) dst[c] += scale * dy[c];
-              }
-          }
-        }
-      }
+      geometry::for_each_window(io.n, [&](const typename geometry::window& w) {
+        T* sample = io.dx + w.sample * In::size;
+        const T* dy = io.dy + w.position * channels;
+        const T scale = T(1) / static_cast<T>(w.count());
+        w.for_each_tap([&](std::size_t, std::size_t, std::size_t offset) {
+          for (std::size_t c = 0; c < channels; ++c) sample[offset + c] += scale * dy[c];
+        });
+      });
     }
   };
 };

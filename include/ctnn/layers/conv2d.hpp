@@ -168,27 +168,20 @@ struct conv2d {
     template <class T>
     static void im2col(const T* x, T* columns, std::size_t n) {
       constexpr std::size_t row_width = kernel_width * in_channels;
-      T* row = columns;
-      for (std::size_t s = 0; s < n; ++s) {
-        const T* sample = x + s * In::size;
-        for (std::size_t oy = 0; oy < out_h; ++oy) {
-          const auto ky_in = geometry::rows_inside(oy);
-          for (std::size_t ox = 0; ox < out_w; ++ox, row += patch_size) {
-            const auto kx_in = geometry::cols_inside(ox);
-            const std::size_t before = kx_in.begin * in_channels, inside = (kx_in.end - kx_in.begin) * in_channels;
-            std::fill(row, row + ky_in.begin * row_width, T(0));
-            for (std::size_t ky = ky_in.begin; ky < ky_in.end; ++ky) {
-              T* out = row + ky * row_width;
-              const T* src = sample + (geometry::input_row(oy, ky) * in_w +
-                                       geometry::input_col(ox, kx_in.begin)) * in_channels;
-              std::fill(out, out + before, T(0));
-              std::copy(src, src + inside, out + before);
-              std::fill(out + before + inside, out + row_width, T(0));
-            }
-            std::fill(row + ky_in.end * row_width, row + patch_size, T(0));
-          }
+      geometry::for_each_window(n, [&](const typename geometry::window& w) {
+        const T* sample = x + w.sample * In::size;
+        T* row = columns + w.position * patch_size;
+        const std::size_t before = w.cols.begin * in_channels, inside = (w.cols.end - w.cols.begin) * in_channels;
+        std::fill(row, row + w.rows.begin * row_width, T(0));
+        for (std::size_t ky = w.rows.begin; ky < w.rows.end; ++ky) {
+          T* out = row + ky * row_width;
+          const T* src = sample + w.offset(ky, w.cols.begin);
+          std::fill(out, out + before, T(0));
+          std::copy(src, src + inside, out + before);
+          std::fill(out + before + inside, out + row_width, T(0));
         }
-      }
+        std::fill(row + w.rows.end * row_width, row + patch_size, T(0));
+      });
     }
 
     // The adjoint of im2col: dx = 0, then every column value is added back onto the input value
@@ -197,23 +190,16 @@ struct conv2d {
     static void col2im(const T* columns, T* dx, std::size_t n) {
       constexpr std::size_t row_width = kernel_width * in_channels;
       std::fill(dx, dx + n * In::size, T(0));
-      const T* row = columns;
-      for (std::size_t s = 0; s < n; ++s) {
-        T* sample = dx + s * In::size;
-        for (std::size_t oy = 0; oy < out_h; ++oy) {
-          const auto ky_in = geometry::rows_inside(oy);
-          for (std::size_t ox = 0; ox < out_w; ++ox, row += patch_size) {
-            const auto kx_in = geometry::cols_inside(ox);
-            const std::size_t before = kx_in.begin * in_channels, inside = (kx_in.end - kx_in.begin) * in_channels;
-            for (std::size_t ky = ky_in.begin; ky < ky_in.end; ++ky) {
-              const T* src = row + ky * row_width + before;
-              T* out = sample + (geometry::input_row(oy, ky) * in_w +
-                                 geometry::input_col(ox, kx_in.begin)) * in_channels;
-              for (std::size_t i = 0; i < inside; ++i) out[i] += src[i];
-            }
-          }
+      geometry::for_each_window(n, [&](const typename geometry::window& w) {
+        T* sample = dx + w.sample * In::size;
+        const T* row = columns + w.position * patch_size;
+        const std::size_t before = w.cols.begin * in_channels, inside = (w.cols.end - w.cols.begin) * in_channels;
+        for (std::size_t ky = w.rows.begin; ky < w.rows.end; ++ky) {
+          const T* src = row + ky * row_width + before;
+          T* out = sample + w.offset(ky, w.cols.begin);
+          for (std::size_t i = 0; i < inside; ++i) out[i] += src[i];
         }
-      }
+      });
     }
   };
 };

@@ -44,35 +44,27 @@ struct max_pool2d : detail::pool2d_spec<Pool, Options...> {
 
     template <class T>
     void forward(const forward_io<T>& io, pass_context&) const {
-      T* out = io.y;
-      T* winner = io.workspace;
-      for (std::size_t s = 0; s < io.n; ++s) {
-        const T* sample = io.x + s * In::size;
-        for (std::size_t oy = 0; oy < geometry::out_h; ++oy) {
-          const auto ky_in = geometry::rows_inside(oy);
-          for (std::size_t ox = 0; ox < geometry::out_w; ++ox, out += channels, winner += channels) {
-            const auto kx_in = geometry::cols_inside(ox);
-            bool first = true;
-            for (std::size_t ky = ky_in.begin; ky < ky_in.end; ++ky)
-              for (std::size_t kx = kx_in.begin; kx < kx_in.end; ++kx) {
-                const T* src = sample + (geometry::input_row(oy, ky) * geometry::in_w +
-                                         geometry::input_col(ox, kx)) * channels;
-                const T tap = static_cast<T>(ky * max_pool2d::pool_width + kx);
-                if (first) {
-                  std::copy(src, src + channels, out);
-                  std::fill(winner, winner + channels, tap);
-                  first = false;
-                  continue;
-                }
-                for (std::size_t c = 0; c < channels; ++c)
-                  if (src[c] > out[c]) {  // strictly greater: the first maximum keeps winning
-                    out[c] = src[c];
-                    winner[c] = tap;
-                  }
-              }
+      geometry::for_each_window(io.n, [&](const typename geometry::window& w) {
+        const T* sample = io.x + w.sample * In::size;
+        T* out = io.y + w.position * channels;
+        T* winner = io.workspace + w.position * channels;
+        bool first = true;
+        w.for_each_tap([&](std::size_t ky, std::size_t kx, std::size_t offset) {
+          const T* src = sample + offset;
+          const T tap = static_cast<T>(ky * max_pool2d::pool_width + kx);
+          if (first) {
+            std::copy(src, src + channels, out);
+            std::fill(winner, winner + channels, tap);
+            first = false;
+            return;
           }
-        }
-      }
+          for (std::size_t c = 0; c < channels; ++c)
+            if (src[c] > out[c]) {  // strictly greater: the first maximum keeps winning
+              out[c] = src[c];
+              winner[c] = tap;
+            }
+        });
+      });
     }
 
     // dx = 0, then each output's gradient is added to the input value that won its window.
@@ -80,19 +72,15 @@ struct max_pool2d : detail::pool2d_spec<Pool, Options...> {
     void backward(const backward_io<T>& io, pass_context&) const {
       if (!io.dx) return;
       std::fill(io.dx, io.dx + io.n * In::size, T(0));
-      const T* dy = io.dy;
-      const T* winner = io.workspace;
-      for (std::size_t s = 0; s < io.n; ++s) {
-        T* sample = io.dx + s * In::size;
-        for (std::size_t oy = 0; oy < geometry::out_h; ++oy)
-          for (std::size_t ox = 0; ox < geometry::out_w; ++ox, dy += channels, winner += channels)
-            for (std::size_t c = 0; c < channels; ++c) {
-              const auto tap = static_cast<std::size_t>(winner[c]);
-              const std::size_t ky = tap / max_pool2d::pool_width, kx = tap % max_pool2d::pool_width;
-              sample[(geometry::input_row(oy, ky) * geometry::in_w + geometry::input_col(ox, kx)) *
-                         channels + c] += dy[c];
-            }
-      }
+      geometry::for_each_window(io.n, [&](const typename geometry::window& w) {
+        T* sample = io.dx + w.sample * In::size;
+        const T* dy = io.dy + w.position * channels;
+        const T* winner = io.workspace + w.position * channels;
+        for (std::size_t c = 0; c < channels; ++c) {
+          const auto tap = static_cast<std::size_t>(winner[c]);
+          sample[w.offset(tap / max_pool2d::pool_width, tap % max_pool2d::pool_width) + c] += dy[c];
+        }
+      });
     }
   };
 };
