@@ -34,13 +34,12 @@
 #include <atomic>
 #include <cstddef>
 #include <new>
-#include <type_traits>
 #include <utility>
 
 
 #include "simd.hpp"
 
-#include "arch/interleave.hpp"
+#include "arch/isa.hpp"
 #include "epilogue.hpp"
 #include "parallel.hpp"
 
@@ -54,8 +53,8 @@ namespace detail {
 using gemm_batch = xsimd::batch<float>;
 
 inline constexpr std::size_t simd_width = gemm_batch::size;
-// AVX-512 has 32 vector registers, SSE/AVX 16: the register budget sets the tile height.
-inline constexpr std::size_t vector_registers = simd_width >= 16 ? 32 : 16;
+// The register budget sets the tile height.
+inline constexpr std::size_t vector_registers = vector_registers_v<gemm_batch::arch_type>;
 
 // Micro-tile: MR rows x NR columns of C live in 2 * MR accumulators.
 inline constexpr std::size_t gemm_nr = 2 * simd_width;
@@ -75,31 +74,6 @@ inline constexpr std::size_t small_m_prefetch_rows = 4;
 inline constexpr std::size_t small_m_prefetch_min = 16384;
 
 inline constexpr std::size_t scratch_alignment = 64;
-
-// x * y + z in one rounding. xsimd 8.1 has no AVX-512 fma kernel: its generic fallback
-// x * y + z is contracted by GCC but left as vmulps + vaddps by clang 14 (-20 % throughput).
-inline gemm_batch fmadd(const gemm_batch& x, const gemm_batch& y, const gemm_batch& z) noexcept {
-#if XSIMD_WITH_AVX512F
-  if constexpr (std::is_base_of_v<xsimd::avx512f, gemm_batch::arch_type>)
-    return gemm_batch(_mm512_fmadd_ps(x, y, z));
-  else
-#endif
-    return xsimd::fma(x, y, z);
-}
-
-// Makes GCC hold x in a register. With several rows of C, each loaded batch of B feeds several
-// FMAs; GCC 12 instead folds the load into every FMA, which runs at the vector-load rate (one
-// 512-bit load per cycle here, the small-m path at m = 2..4 ran 1.7-2x slower). Clang keeps
-// the register without help.
-inline void keep_in_register(gemm_batch& x) noexcept {
-#if defined(__GNUC__) && !defined(__clang__) && (defined(__x86_64__) || defined(__i386__))
-  typename gemm_batch::register_type r = x;
-  asm("" : "+v"(r));
-  x = r;
-#else
-  (void)x;
-#endif
-}
 
 constexpr std::size_t round_up(std::size_t x, std::size_t multiple) noexcept {
   return (x + multiple - 1) / multiple * multiple;
