@@ -32,6 +32,7 @@
 #include "../detail/xsimd.hpp"  // first: see detail/xsimd.hpp
 #include <algorithm>
 #include <atomic>
+#include <cassert>
 #include <cstddef>
 #include <new>
 #include <utility>
@@ -41,12 +42,12 @@
 
 #include "arch/isa.hpp"
 #include "epilogue.hpp"
+#include "gemm_options.hpp"
+#include "matrix_ref.hpp"
 #include "parallel.hpp"
 
 CTNN_DETAIL_SIMD_BEGIN
 namespace ctnn::kernels {
-
-enum class transpose : bool { no = false, yes = true };
 
 namespace detail {
 
@@ -67,12 +68,7 @@ inline constexpr std::size_t gemm_mc = ((144 + gemm_mr - 1) / gemm_mr) * gemm_mr
 inline constexpr std::size_t gemm_nc = 2048;
 static_assert(gemm_nc % gemm_nr == 0 && gemm_mr % 3 == 0);
 
-// Rows handled by the unpacked small-m path (gemm() dispatches on m = 1 .. 4).
-inline constexpr std::size_t gemm_small_m_max = 4;
-// The small-m path prefetches B this many rows ahead when B spans at least this many floats.
-inline constexpr std::size_t small_m_prefetch_rows = 4;
-inline constexpr std::size_t small_m_prefetch_min = 16384;
-
+// Of the packing buffers and the tiles on the stack.
 inline constexpr std::size_t scratch_alignment = 64;
 
 constexpr std::size_t round_up(std::size_t x, std::size_t multiple) noexcept {
@@ -122,15 +118,15 @@ inline constexpr float pack_zeros[gemm_kc] = {};
 
 // Packs op(A)[i0 .. i0+mc, p0 .. p0+kc] into panels of MR rows: panel r holds
 // dst[r*MR*kc + p*MR + i] = op(A)[i0 + r*MR + i, p0 + p], rows past mc zero.
-inline void pack_a(std::size_t mc, std::size_t kc, const float* a, std::size_t lda, transpose ta,
-                   std::size_t i0, std::size_t p0, float* dst) noexcept {
-  if (ta == transpose::no) {
+inline void pack_a(std::size_t mc, std::size_t kc, matrix_ref<const float> a, std::size_t i0,
+                   std::size_t p0, float* dst) noexcept {
+  if (a.op == transpose::no) {
     // op(A)[i, p] = a[i*lda + p]: rows of a panel come from MR rows of a (a transposition).
     for (std::size_t ir = 0; ir < mc; ir += gemm_mr) {
       const std::size_t mr = std::min(gemm_mr, mc - ir);
       const float* rows[gemm_mr];
       for (std::size_t i = 0; i < gemm_mr; ++i)
-        rows[i] = i < mr ? a + (i0 + ir + i) * lda + p0 : pack_zeros;
+        rows[i] = i < mr ? a.data + (i0 + ir + i) * a.stride + p0 : pack_zeros;
       interleave_rows<gemm_mr>(kc, rows, dst + ir * kc);
     }
     return;
@@ -138,7 +134,7 @@ inline void pack_a(std::size_t mc, std::size_t kc, const float* a, std::size_t l
   // op(A)[i, p] = a[p*lda + i]: packed rows are contiguous pieces of stored rows. Row by row,
   // so that each stored row is read once, front to back.
   for (std::size_t p = 0; p < kc; ++p) {
-    const float* const src = a + (p0 + p) * lda + i0;
+    const float* const src = a.data + (p0 + p) * a.stride + i0;
     for (std::size_t ir = 0; ir < mc; ir += gemm_mr) {
       const std::size_t mr = std::min(gemm_mr, mc - ir);
       float* const out = dst + ir * kc + p * gemm_mr;
@@ -151,15 +147,15 @@ inline void pack_a(std::size_t mc, std::size_t kc, const float* a, std::size_t l
 
 // Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] into panels of NR columns: panel s holds
 // dst[s*NR*kc + p*NR + j] = op(B)[p0 + p, j0 + s*NR + j], columns past nc zero.
-inline void pack_b(std::size_t kc, std::size_t nc, const float* b, std::size_t ldb, transpose tb,
-                   std::size_t p0, std::size_t j0, float* dst) noexcept {
-  if (tb == transpose::yes) {
+inline void pack_b(std::size_t kc, std::size_t nc, matrix_ref<const float> b, std::size_t p0,
+                   std::size_t j0, float* dst) noexcept {
+  if (b.op == transpose::yes) {
     // op(B)[p, j] = b[j*ldb + p]: columns of a panel come from NR rows of b (a transposition).
     for (std::size_t jr = 0; jr < nc; jr += gemm_nr) {
       const std::size_t nr = std::min(gemm_nr, nc - jr);
       const float* rows[gemm_nr];
       for (std::size_t j = 0; j < gemm_nr; ++j)
-        rows[j] = j < nr ? b + (j0 + jr + j) * ldb + p0 : pack_zeros;
+        rows[j] = j < nr ? b.data + (j0 + jr + j) * b.stride + p0 : pack_zeros;
       interleave_rows<gemm_nr>(kc, rows, dst + jr * kc);
     }
     return;
@@ -169,7 +165,7 @@ inline void pack_b(std::size_t kc, std::size_t nc, const float* b, std::size_t l
   // times, 128 bytes at a time, and packing W5's weights took 6 % of its time.
   const std::size_t full = nc / gemm_nr * gemm_nr;
   for (std::size_t p = 0; p < kc; ++p) {
-    const float* const src = b + (p0 + p) * ldb + j0;
+    const float* const src = b.data + (p0 + p) * b.stride + j0;
     float* const out = dst + p * gemm_nr;
     for (std::size_t jr = 0; jr < full; jr += gemm_nr) {
       gemm_batch::load_unaligned(src + jr).store_aligned(out + jr * kc);
@@ -261,25 +257,12 @@ inline void micro_kernel(std::size_t kc, const float* pa, const float* pb, float
                       rows, e, last, column);
 }
 
-// K blocking shared by every driver (and so by every thread count): equal blocks
-// (k = 1000 -> 3 x 334, not 2 x 400 + 200), since a short last block would pay a full load/store
-// of C for little work.
-constexpr std::size_t k_block(std::size_t k) noexcept {
-  const std::size_t blocks = (k + gemm_kc - 1) / gemm_kc;
-  return (k + blocks - 1) / blocks;
-}
-
 // What one K block does to C: the first writes C (+ bias, + the old C when accumulating), later
 // ones add to it, the last applies the epilogue.
 struct k_step {
   bool load_c, last;
   const float* bias;  // for the block's first column; null but in the first K block
 };
-inline k_step k_step_of(std::size_t pc, std::size_t kc, std::size_t k, bool accumulate,
-                        const float* bias) noexcept {
-  const bool first = pc == 0;
-  return {accumulate || !first, pc + kc >= k, first ? bias : nullptr};
-}
 
 // C[mc x nc] (op)= packed A block (mc x kc, MR-row panels) * packed B block (kc x nc, NR-column
 // panels) for one K block. column: the index in the caller's C of c's first column (what the
@@ -336,12 +319,27 @@ inline void macro_kernel(std::size_t mc, std::size_t nc, std::size_t kc, const f
   }
 }
 
+// K blocking shared by every driver (and so by every thread count): equal blocks
+// (k = 1000 -> 3 x 334, not 2 x 400 + 200), since a short last block would pay a full load/store
+// of C for little work.
+constexpr std::size_t k_block(std::size_t k) noexcept {
+  const std::size_t blocks = (k + gemm_kc - 1) / gemm_kc;
+  return (k + blocks - 1) / blocks;
+}
+
+// The k_step (kernels/gemm/block_panel.hpp) of the K block [pc, pc + kc) of k.
+inline k_step k_step_of(std::size_t pc, std::size_t kc, std::size_t k, bool accumulate,
+                        const float* bias) noexcept {
+  const bool first = pc == 0;
+  return {accumulate || !first, pc + kc >= k, first ? bias : nullptr};
+}
+
 // The packed product on the calling thread: NC x KC x MC blocks (Goto/BLIS).
 template <class E>
-inline void gemm_packed_serial(std::size_t m, std::size_t n, std::size_t k, const float* a,
-                               std::size_t lda, transpose ta, const float* b, std::size_t ldb,
-                               transpose tb, float* c, std::size_t ldc, const float* bias,
-                               bool accumulate, const E& e) {
+inline void gemm_packed_serial(matrix_ref<const float> a, matrix_ref<const float> b,
+                               matrix_ref<float> c, const gemm_options<float>& options,
+                               const E& e) {
+  const std::size_t m = c.rows, n = c.cols, k = a.op_cols();
   const std::size_t kc_max = k_block(k);
   const std::size_t nc_max = std::min(gemm_nc, round_up(n, gemm_nr));
   const std::size_t mc_max = std::min(gemm_mc, round_up(m, gemm_mr));
@@ -351,12 +349,14 @@ inline void gemm_packed_serial(std::size_t m, std::size_t n, std::size_t k, cons
     const std::size_t nc = std::min(gemm_nc, n - jc);
     for (std::size_t pc = 0; pc < k; pc += kc_max) {
       const std::size_t kc = std::min(kc_max, k - pc);
-      const k_step step = k_step_of(pc, kc, k, accumulate, bias != nullptr ? bias + jc : nullptr);
-      pack_b(kc, nc, b, ldb, tb, pc, jc, packed_b);
+      const k_step step = k_step_of(pc, kc, k, options.accumulate,
+                                    options.bias != nullptr ? options.bias + jc : nullptr);
+      pack_b(kc, nc, b, pc, jc, packed_b);
       for (std::size_t ic = 0; ic < m; ic += gemm_mc) {
         const std::size_t mc = std::min(gemm_mc, m - ic);
-        pack_a(mc, kc, a, lda, ta, ic, pc, packed_a);
-        macro_kernel(mc, nc, kc, packed_a, packed_b, c + ic * ldc + jc, ldc, step, e, jc);
+        pack_a(mc, kc, a, ic, pc, packed_a);
+        macro_kernel(mc, nc, kc, packed_a, packed_b, c.data + ic * c.stride + jc, c.stride, step, e,
+                     jc);
       }
     }
   }
@@ -375,10 +375,11 @@ inline constexpr std::size_t gemm_parallel_max_packed = std::size_t{1} << 22;
 // operand, every K block of it, once. Each value of C is computed by one thread with the same
 // K blocks, micro-kernel and edge handling as gemm_packed_serial: the same bits.
 template <class E>
-inline void gemm_packed_parallel(std::size_t threads, std::size_t m, std::size_t n, std::size_t k,
-                                 const float* a, std::size_t lda, transpose ta, const float* b,
-                                 std::size_t ldb, transpose tb, float* c, std::size_t ldc,
-                                 const float* bias, bool accumulate, const E& e) {
+inline void gemm_packed_parallel(std::size_t threads, matrix_ref<const float> a,
+                                 matrix_ref<const float> b, matrix_ref<float> c,
+                                 const gemm_options<float>& options, const E& e) {
+  const std::size_t m = c.rows, n = c.cols, k = a.op_cols();
+  const float* const bias = options.bias;
   const std::size_t kc_max = k_block(k);
   const std::size_t m_round = round_up(m, gemm_mr), n_round = round_up(n, gemm_nr);
   const bool split_columns = n >= m;
@@ -395,16 +396,17 @@ inline void gemm_packed_parallel(std::size_t threads, std::size_t m, std::size_t
       float* const packed_a = gemm_scratch_buffer(m_round * k + kc_max * chunk);
       float* const packed_b = packed_a + m_round * k;
       for (std::size_t pc = 0; pc < k; pc += kc_max)
-        pack_a(m, std::min(kc_max, k - pc), a, lda, ta, 0, pc, packed_a + pc * m_round);
+        pack_a(m, std::min(kc_max, k - pc), a, 0, pc, packed_a + pc * m_round);
       for (std::size_t u; (u = next.fetch_add(1, std::memory_order_relaxed)) < chunks;) {
         const std::size_t j0 = u * chunk, nc = std::min(chunk, n - j0);
         for (std::size_t pc = 0; pc < k; pc += kc_max) {
           const std::size_t kc = std::min(kc_max, k - pc);
-          const k_step step = k_step_of(pc, kc, k, accumulate, bias != nullptr ? bias + j0 : nullptr);
-          pack_b(kc, nc, b, ldb, tb, pc, j0, packed_b);
+          const k_step step =
+              k_step_of(pc, kc, k, options.accumulate, bias != nullptr ? bias + j0 : nullptr);
+          pack_b(kc, nc, b, pc, j0, packed_b);
           for (std::size_t ic = 0; ic < m; ic += gemm_mc)
             macro_kernel(std::min(gemm_mc, m - ic), nc, kc, packed_a + pc * m_round + ic * kc,
-                         packed_b, c + ic * ldc + j0, ldc, step, e, j0);
+                         packed_b, c.data + ic * c.stride + j0, c.stride, step, e, j0);
         }
       }
     } else {
@@ -412,33 +414,40 @@ inline void gemm_packed_parallel(std::size_t threads, std::size_t m, std::size_t
       float* const packed_b = gemm_scratch_buffer(n_round * k + kc_max * chunk);
       float* const packed_a = packed_b + n_round * k;
       for (std::size_t pc = 0; pc < k; pc += kc_max)
-        pack_b(std::min(kc_max, k - pc), n, b, ldb, tb, pc, 0, packed_b + pc * n_round);
+        pack_b(std::min(kc_max, k - pc), n, b, pc, 0, packed_b + pc * n_round);
       for (std::size_t u; (u = next.fetch_add(1, std::memory_order_relaxed)) < chunks;) {
         const std::size_t i0 = u * chunk, mc = std::min(chunk, m - i0);
         for (std::size_t pc = 0; pc < k; pc += kc_max) {
           const std::size_t kc = std::min(kc_max, k - pc);
-          const k_step step = k_step_of(pc, kc, k, accumulate, bias);
-          pack_a(mc, kc, a, lda, ta, i0, pc, packed_a);
-          macro_kernel(mc, n, kc, packed_a, packed_b + pc * n_round, c + i0 * ldc, ldc, step, e, 0);
+          const k_step step = k_step_of(pc, kc, k, options.accumulate, bias);
+          pack_a(mc, kc, a, i0, pc, packed_a);
+          macro_kernel(mc, n, kc, packed_a, packed_b + pc * n_round, c.data + i0 * c.stride,
+                       c.stride, step, e, 0);
         }
       }
     }
   });
 }
 
+// The packed product, on one thread or several.
 template <class E>
-inline void gemm_packed(std::size_t m, std::size_t n, std::size_t k, const float* a,
-                        std::size_t lda, transpose ta, const float* b, std::size_t ldb,
-                        transpose tb, float* c, std::size_t ldc, const float* bias,
-                        bool accumulate, const E& e) {
+inline void gemm_packed(matrix_ref<const float> a, matrix_ref<const float> b, matrix_ref<float> c,
+                        const gemm_options<float>& options, const E& e) {
+  const std::size_t m = c.rows, n = c.cols, k = a.op_cols();
   const std::size_t threads = max_threads();
   const std::size_t shared = std::min(round_up(m, gemm_mr), round_up(n, gemm_nr)) * k;
   if (threads <= 1 || m * n * k < gemm_parallel_min_madds || shared > gemm_parallel_max_packed ||
       std::max(m, n) < 2 * gemm_nr)
-    gemm_packed_serial(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, bias, accumulate, e);
+    gemm_packed_serial(a, b, c, options, e);
   else
-    gemm_packed_parallel(threads, m, n, k, a, lda, ta, b, ldb, tb, c, ldc, bias, accumulate, e);
+    gemm_packed_parallel(threads, a, b, c, options, e);
 }
+
+// Rows handled by the unpacked small-m path (gemm() dispatches on m = 1 .. 4).
+inline constexpr std::size_t gemm_small_m_max = 4;
+// The small-m path prefetches B this many rows ahead when B spans at least this many floats.
+inline constexpr std::size_t small_m_prefetch_rows = 4;
+inline constexpr std::size_t small_m_prefetch_min = 16384;
 
 // Small-m path: Batches column batches of all M rows of C in registers, streaming rows of B.
 // Accumulator T holds row T % M, batch T / M (folds, not lambdas: see micro_kernel_rows).
@@ -541,9 +550,11 @@ inline void small_m_tail(std::size_t tail, std::size_t k, const float* a, std::s
 }
 
 template <std::size_t M, class E>
-inline void gemm_small_m(std::size_t n, std::size_t k, const float* a, std::size_t lda,
-                         const float* b, std::size_t ldb, float* c, std::size_t ldc,
-                         const float* bias, bool accumulate, const E& e) {
+inline void gemm_small_m(matrix_ref<const float> a, matrix_ref<const float> b,
+                         matrix_ref<float> c, const gemm_options<float>& options, const E& e) {
+  const std::size_t n = c.cols, k = a.cols, lda = a.stride, ldb = b.stride, ldc = c.stride;
+  const float* const bias = options.bias;
+  const bool accumulate = options.accumulate;
   // Register budget: M * batches accumulators + M broadcasts of A + batches loads of B (one
   // use each when M == 1, so they need no register). Exceeding it halves the speed.
   constexpr std::size_t batches =
@@ -552,62 +563,76 @@ inline void gemm_small_m(std::size_t n, std::size_t k, const float* a, std::size
 
   std::size_t j = 0;
   for (; j + block <= n; j += block)
-    small_m_block<M, batches>(k, a, lda, b + j, ldb, c + j, ldc,
+    small_m_block<M, batches>(k, a.data, lda, b.data + j, ldb, c.data + j, ldc,
                               bias != nullptr ? bias + j : nullptr, accumulate, e, j);
   if (const std::size_t rest = (n - j) / simd_width; rest > 0) {
-    small_m_partial<M, batches - 1>(rest, k, a, lda, b + j, ldb, c + j, ldc,
+    small_m_partial<M, batches - 1>(rest, k, a.data, lda, b.data + j, ldb, c.data + j, ldc,
                                     bias != nullptr ? bias + j : nullptr, accumulate, e, j);
     j += rest * simd_width;
   }
 
   if (j < n)
-    small_m_tail<M>(n - j, k, a, lda, b + j, ldb, c + j, ldc, bias != nullptr ? bias + j : nullptr,
-                    accumulate, e, j, (k - 1) * ldb + n - j);
+    small_m_tail<M>(n - j, k, a.data, lda, b.data + j, ldb, c.data + j, ldc,
+                    bias != nullptr ? bias + j : nullptr, accumulate, e, j, (k - 1) * ldb + n - j);
 }
 
 }  // namespace detail
 
-// C[m x n] = e( op(A)[m x k] * op(B)[k x n]  (+ bias[n] added to every row if bias != nullptr)
-//                                             (+ the old C if accumulate) )
+namespace detail {
+// The shapes of a product C = op(A) op(B): op(A) m x k, op(B) k x n, C m x n and not transposed.
+template <class T>
+constexpr bool product_shapes_agree(matrix_ref<const T> a, matrix_ref<const T> b,
+                                    matrix_ref<T> c) noexcept {
+  return a.op_cols() == b.op_rows() && a.op_rows() == c.rows && b.op_cols() == c.cols &&
+         c.op == transpose::no;
+}
+}  // namespace detail
+
+// C = e( op(A) op(B)  (+ options.bias[n] added to every row if not null)
+//                     (+ the old C if options.accumulate) ), C m x n, op(A) m x k, op(B) k x n.
 // e: an epilogue (kernels/epilogue.hpp) applied once to every finished value; the identity by
-// default. All matrices row-major. op(A) = A (lda = row stride of A as stored) or A^T when ta == yes
-// (then A is stored k x m with row stride lda). Same for B / tb / ldb. ldc = row stride of C.
-// Elements of C outside the m x n block are never touched; the old C is read only when
-// accumulate (it may hold NaN otherwise).
+// default. Operands are row-major (kernels/matrix_ref.hpp: a stride, and transposed() for
+// op(M) = M^T); C must not be transposed. Elements of C outside its rows x cols are never
+// touched; the old C is read only when accumulating (it may hold NaN otherwise). Shapes are
+// checked by assert only (debug builds), so that the call costs nothing more in release.
 // With m <= 4 and no transposition the call performs no heap allocation; otherwise only the
 // first call on a thread (or one needing a bigger packing buffer) allocates. Products of at
 // least 2^20 multiply-adds on the packed path use up to kernels::max_threads() threads (1
 // unless the caller raised it), with results identical to one thread's.
 template <epilogue E = identity_epilogue>
-inline void gemm(std::size_t m, std::size_t n, std::size_t k, const float* a, std::size_t lda,
-                 transpose ta, const float* b, std::size_t ldb, transpose tb, float* c,
-                 std::size_t ldc, const float* bias, bool accumulate, const E& e = {}) {
+inline void gemm(matrix_ref<const float> a, matrix_ref<const float> b, matrix_ref<float> c,
+                 const gemm_options<float>& options = {}, const E& e = {}) {
+  assert(detail::product_shapes_agree(a, b, c) &&
+         "kernels::gemm(a, b, c) requires op(a) m x k, op(b) k x n and c m x n, not transposed");
+  const std::size_t m = c.rows, n = c.cols, k = a.op_cols();
   if (m == 0 || n == 0) return;
   if (k == 0) {
     for (std::size_t i = 0; i < m; ++i) {
-      float* const row = c + i * ldc;
+      float* const row = c.data + i * c.stride;
       for (std::size_t j = 0; j < n; ++j)
-        row[j] = e((accumulate ? row[j] : 0.0f) + (bias != nullptr ? bias[j] : 0.0f), j);
+        row[j] = e((options.accumulate ? row[j] : 0.0f) +
+                       (options.bias != nullptr ? options.bias[j] : 0.0f),
+                   j);
     }
     return;
   }
-  if (m <= detail::gemm_small_m_max && ta == transpose::no && tb == transpose::no) {
+  if (m <= detail::gemm_small_m_max && a.op == transpose::no && b.op == transpose::no) {
     switch (m) {
       case 1:
-        detail::gemm_small_m<1>(n, k, a, lda, b, ldb, c, ldc, bias, accumulate, e);
+        detail::gemm_small_m<1>(a, b, c, options, e);
         return;
       case 2:
-        detail::gemm_small_m<2>(n, k, a, lda, b, ldb, c, ldc, bias, accumulate, e);
+        detail::gemm_small_m<2>(a, b, c, options, e);
         return;
       case 3:
-        detail::gemm_small_m<3>(n, k, a, lda, b, ldb, c, ldc, bias, accumulate, e);
+        detail::gemm_small_m<3>(a, b, c, options, e);
         return;
       default:
-        detail::gemm_small_m<4>(n, k, a, lda, b, ldb, c, ldc, bias, accumulate, e);
+        detail::gemm_small_m<4>(a, b, c, options, e);
         return;
     }
   }
-  detail::gemm_packed(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, bias, accumulate, e);
+  detail::gemm_packed(a, b, c, options, e);
 }
 
 }  // namespace ctnn::kernels
