@@ -256,3 +256,26 @@ TEST_CASE("gemm computes a hand-checked product", "[kernels][gemm]") {
     CHECK(c9[2 * r + 1] == 5.0f);
   }
 }
+
+TEST_CASE("gemm's operands: shapes from the refs, one rule for all three", "[kernels][gemm]") {
+  using ctnn::kernels::detail::product_shapes_agree;
+  constexpr const float* p = nullptr;
+  float* const q = nullptr;
+  // op(A) 2 x 3 (stored 3 x 2, transposed), op(B) 3 x 4, C 2 x 4.
+  constexpr matrix_ref<const float> at{p, 3, 2, 2, transpose::yes};
+  STATIC_REQUIRE(at.op_rows() == 2);
+  STATIC_REQUIRE(at.op_cols() == 3);
+  STATIC_REQUIRE(at.transposed().op_rows() == 3);
+  CHECK(product_shapes_agree(at, matrix_ref{p, 3, 4}, matrix_ref{q, 2, 4}));
+  CHECK_FALSE(product_shapes_agree(at, matrix_ref{p, 2, 4}, matrix_ref{q, 2, 4}));         // k
+  CHECK_FALSE(product_shapes_agree(at, matrix_ref{p, 3, 4}, matrix_ref{q, 3, 4}));         // m
+  CHECK_FALSE(product_shapes_agree(at, matrix_ref{p, 3, 4}, matrix_ref{q, 2, 5}));         // n
+  CHECK_FALSE(product_shapes_agree(at, matrix_ref{p, 3, 4}, matrix_ref{q, 4, 2}.transposed()));
+  // A contiguous ref's stride is its column count; a mutable ref converts to a const one.
+  float c[6] = {};
+  const matrix_ref<float> mutable_ref{c, 2, 3};
+  const matrix_ref<const float> const_ref = mutable_ref;
+  CHECK(const_ref.stride == 3);
+  CHECK(&const_ref(1, 2) == &c[5]);
+  CHECK(&const_ref.transposed()(2, 1) == &c[5]);
+}
