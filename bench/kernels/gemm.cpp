@@ -6,6 +6,7 @@
 #include <ctnn/activations/relu.hpp>
 #include <ctnn/kernels/epilogue.hpp>
 #include <ctnn/kernels/gemm.hpp>
+#include <ctnn/kernels/matrix_ref.hpp>
 #include <ctnn/kernels/parallel.hpp>
 
 #include <xsimd/xsimd.hpp>
@@ -79,16 +80,21 @@ void gemm_bench(benchmark::State& state, gemm_shape s, std::size_t threads) {
   const std::vector<float> b = uniform_values(s.k * s.n, 2, -1, 1);
   const std::vector<float> bias = uniform_values(s.n, 3, -1, 1);
   std::vector<float> c(s.m * s.n);
-  const std::size_t lda = s.ta == transpose::no ? s.k : s.m;
-  const std::size_t ldb = s.tb == transpose::no ? s.n : s.k;
+  // Stored k x m when op(A) = A^T, and likewise B.
+  const ctnn::kernels::matrix_ref<const float> a_ref =
+      s.ta == transpose::no ? ctnn::kernels::matrix_ref{a.data(), s.m, s.k}
+                            : ctnn::kernels::matrix_ref{a.data(), s.k, s.m}.transposed();
+  const ctnn::kernels::matrix_ref<const float> b_ref =
+      s.tb == transpose::no ? ctnn::kernels::matrix_ref{b.data(), s.k, s.n}
+                            : ctnn::kernels::matrix_ref{b.data(), s.n, s.k}.transposed();
+  const ctnn::kernels::matrix_ref c_ref{c.data(), s.m, s.n};
   const ctnn::kernels::thread_limit limit(threads);
   auto run = [&] {
     if (s.relu_epilogue)
-      ctnn::kernels::gemm(s.m, s.n, s.k, a.data(), lda, s.ta, b.data(), ldb, s.tb, c.data(), s.n,
-                          bias.data(), false, ctnn::kernels::fused_activation(ctnn::relu{}));
+      ctnn::kernels::gemm(a_ref, b_ref, c_ref, {.bias = bias.data()},
+                          ctnn::kernels::fused_activation(ctnn::relu{}));
     else
-      ctnn::kernels::gemm(s.m, s.n, s.k, a.data(), lda, s.ta, b.data(), ldb, s.tb, c.data(), s.n,
-                          nullptr, false);
+      ctnn::kernels::gemm(a_ref, b_ref, c_ref);
   };
   run();  // the packing buffers of every thread
   const wall_timer timer;

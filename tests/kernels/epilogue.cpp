@@ -34,11 +34,14 @@
 #endif
 
 #include "support/allocation_counter.hpp"
+#include "support/operand.hpp"
 
 namespace {
 
 using ctnn::kernels::gemm;
+using ctnn::kernels::matrix_ref;
 using ctnn::kernels::transpose;
+using ctnn_test::operand;
 
 // Independent scalar definitions, in double.
 double reference(ctnn::linear, double z) { return z; }
@@ -113,8 +116,9 @@ struct operands {
   template <class E = ctnn::kernels::identity_epilogue>
   std::vector<float> run(const product& p, const E& e = {}) const {
     std::vector<float> out = c;
-    gemm(p.m, p.n, p.k, a.data(), lda, p.ta, b.data(), ldb, p.tb, out.data(), ldc,
-         p.bias ? bias.data() : nullptr, p.accumulate, e);
+    gemm(operand(a, p.m, p.k, lda, p.ta), operand(b, p.k, p.n, ldb, p.tb),
+         matrix_ref{out.data(), p.m, p.n, ldc},
+         {.bias = p.bias ? bias.data() : nullptr, .accumulate = p.accumulate}, e);
     return out;
   }
 };
@@ -228,8 +232,8 @@ TEST_CASE("epilogue: applied exactly once, after the last K block, with the righ
 TEST_CASE("epilogue: with k == 0 it applies to the bias or the old C", "[kernels][epilogue]") {
   const float bias[] = {-1.0f, 2.0f, -3.0f};
   std::vector<float> c(6, 9.0f);
-  gemm(2, 3, 0, nullptr, 0, transpose::no, nullptr, 3, transpose::no, c.data(), 3, bias, false,
-       ctnn::kernels::fused_activation(ctnn::relu{}));
+  gemm(matrix_ref<const float>{nullptr, 2, 0}, matrix_ref<const float>{nullptr, 0, 3},
+       matrix_ref{c.data(), 2, 3}, {.bias = bias}, ctnn::kernels::fused_activation(ctnn::relu{}));
   CHECK(c == std::vector<float>{0, 2, 0, 0, 2, 0});
 }
 
@@ -242,8 +246,8 @@ TEST_CASE("epilogue: the m <= 4 path with an activation performs no heap allocat
   const auto e = ctnn::kernels::fused_activation(ctnn::sigmoid{});
   for (std::size_t m = 1; m <= 4; ++m)
     CHECK(ctnn_test::count_allocations([&] {
-            gemm(m, 128, 784, a.data(), 784, transpose::no, b.data(), 128, transpose::no,
-                 c.data(), 128, bias.data(), false, e);
+            gemm(matrix_ref{a.data(), m, 784}, matrix_ref{b.data(), 784, 128},
+                 matrix_ref{c.data(), m, 128}, {.bias = bias.data()}, e);
           }) == 0);
 }
 
@@ -252,8 +256,8 @@ TEST_CASE("epilogue: matmul's double reference loop applies the same epilogue",
   // [1 -2; 3 4] * [1 0; 0 1] + [0.5 -10] -> relu -> [1.5 0; 3.5 0]
   const double a[] = {1, -2, 3, 4}, b[] = {1, 0, 0, 1}, bias[] = {0.5, -10};
   double c[4];
-  ctnn::kernels::matmul<double>(2, 2, 2, a, 2, transpose::no, b, 2, transpose::no, c, 2, bias,
-                                false, ctnn::kernels::fused_activation(ctnn::relu{}));
+  ctnn::kernels::matmul(matrix_ref{a, 2, 2}, matrix_ref{b, 2, 2}, matrix_ref{c, 2, 2},
+                        {.bias = bias}, ctnn::kernels::fused_activation(ctnn::relu{}));
   CHECK(std::vector<double>(c, c + 4) == std::vector<double>{1.5, 0, 3.5, 0});
 }
 
@@ -309,6 +313,9 @@ TEST_CASE("gemm: several threads give the same bits as one", "[kernels][gemm][th
       {97, 301, 600, transpose::yes, transpose::yes, true, true, 1},
       {13, 1000, 300, transpose::no, transpose::no, true, false},    // few row tiles
       {1000, 13, 300, transpose::no, transpose::no, false, true},    // one column panel
+      // m_round * k not a multiple of the SIMD width: op(B)'s panels after op(A)'s must still
+      // start aligned (a segfault before).
+      {128, 512, 33, transpose::no, transpose::no, true, false},
   };
   std::uint32_t seed = 42;
   for (const product& p : ps) {

@@ -11,10 +11,14 @@
 #include <string>
 #include <vector>
 
+#include "support/operand.hpp"
+
 namespace {
 
 using ctnn::kernels::gemm;
+using ctnn::kernels::matrix_ref;
 using ctnn::kernels::transpose;
+using ctnn_test::operand;
 
 // Fixed LCG (Numerical Recipes constants): values in [-1, 1), same on every platform.
 class lcg {
@@ -81,8 +85,8 @@ int check_gemm(const gemm_case& g, std::uint32_t seed) {
       c[i * ldc + j] = accumulate ? rng.next() : std::numeric_limits<float>::quiet_NaN();
   const std::vector<float> c_old = c;
 
-  gemm(m, n, k, a.data(), lda, ta, b.data(), ldb, tb, c.data(), ldc,
-       with_bias ? bias.data() : nullptr, accumulate);
+  gemm(operand(a, m, k, lda, ta), operand(b, k, n, ldb, tb), matrix_ref{c.data(), m, n, ldc},
+       {.bias = with_bias ? bias.data() : nullptr, .accumulate = accumulate});
 
   int failures = 0;
   auto fail = [&](const std::string& what) {
@@ -209,7 +213,8 @@ TEST_CASE("gemm with k == 0 gives bias, old C or zeros", "[kernels][gemm]") {
 
   // Spelled out: no bias, no accumulate -> exact zeros.
   std::vector<float> c(6, 5.0f);
-  gemm(2, 3, 0, nullptr, 0, transpose::no, nullptr, 3, transpose::no, c.data(), 3, nullptr, false);
+  gemm(matrix_ref<const float>{nullptr, 2, 0}, matrix_ref<const float>{nullptr, 0, 3},
+       matrix_ref{c.data(), 2, 3});
   CHECK(c == std::vector<float>(6, 0.0f));
 }
 
@@ -218,8 +223,10 @@ TEST_CASE("gemm with m == 0 or n == 0 touches nothing", "[kernels][gemm]") {
   std::vector<float> c(12, padding_sentinel);
   for (transpose ta : both)
     for (transpose tb : both) {
-      gemm(0, 4, 3, a.data(), 3, ta, b.data(), 4, tb, c.data(), 4, bias.data(), true);
-      gemm(3, 0, 4, a.data(), 4, ta, b.data(), 4, tb, c.data(), 4, bias.data(), false);
+      gemm(operand(a, 0, 3, 3, ta), operand(b, 3, 4, 4, tb), matrix_ref{c.data(), 0, 4, 4},
+           {.bias = bias.data(), .accumulate = true});
+      gemm(operand(a, 3, 4, 4, ta), operand(b, 4, 0, 4, tb), matrix_ref{c.data(), 3, 0, 4},
+           {.bias = bias.data()});
     }
   CHECK(c == std::vector<float>(12, padding_sentinel));
 }
@@ -230,21 +237,45 @@ TEST_CASE("gemm computes a hand-checked product", "[kernels][gemm]") {
   const float b[] = {1, 0, 0, 1, 1, 1};
   const float bias[] = {10, 20};
   float c[4] = {};
-  gemm(2, 2, 3, a, 3, transpose::no, b, 2, transpose::no, c, 2, bias, false);
+  gemm(matrix_ref{a, 2, 3}, matrix_ref{b, 3, 2}, matrix_ref{c, 2, 2}, {.bias = bias});
   CHECK(std::vector<float>(c, c + 4) == std::vector<float>{14, 25, 20, 31});
 
   // Same product from transposed storage, accumulated onto the previous result.
   const float at[] = {1, 4, 2, 5, 3, 6};
   const float bt[] = {1, 0, 1, 0, 1, 1};
-  gemm(2, 2, 3, at, 2, transpose::yes, bt, 3, transpose::yes, c, 2, nullptr, true);
+  gemm(matrix_ref{at, 3, 2}.transposed(), matrix_ref{bt, 2, 3}.transposed(), matrix_ref{c, 2, 2},
+       {.accumulate = true});
   CHECK(std::vector<float>(c, c + 4) == std::vector<float>{18, 30, 30, 42});
 
   // Through the packed path (m = 9 > 4): row r of A is [1 + r, 2, 3], so C row r = [4 + r, 5].
   std::vector<float> a9, c9(9 * 2);
   for (int r = 0; r < 9; ++r) a9.insert(a9.end(), {1.0f + r, 2.0f, 3.0f});
-  gemm(9, 2, 3, a9.data(), 3, transpose::no, b, 2, transpose::no, c9.data(), 2, nullptr, false);
+  gemm(matrix_ref{a9.data(), 9, 3}, matrix_ref{b, 3, 2}, matrix_ref{c9.data(), 9, 2});
   for (int r = 0; r < 9; ++r) {
     CHECK(c9[2 * r] == 4.0f + r);
     CHECK(c9[2 * r + 1] == 5.0f);
   }
+}
+
+TEST_CASE("gemm's operands: shapes from the refs, one rule for all three", "[kernels][gemm]") {
+  using ctnn::kernels::detail::product_shapes_agree;
+  constexpr const float* p = nullptr;
+  float* const q = nullptr;
+  // op(A) 2 x 3 (stored 3 x 2, transposed), op(B) 3 x 4, C 2 x 4.
+  constexpr matrix_ref<const float> at{p, 3, 2, 2, transpose::yes};
+  STATIC_REQUIRE(at.op_rows() == 2);
+  STATIC_REQUIRE(at.op_cols() == 3);
+  STATIC_REQUIRE(at.transposed().op_rows() == 3);
+  CHECK(product_shapes_agree(at, matrix_ref{p, 3, 4}, matrix_ref{q, 2, 4}));
+  CHECK_FALSE(product_shapes_agree(at, matrix_ref{p, 2, 4}, matrix_ref{q, 2, 4}));         // k
+  CHECK_FALSE(product_shapes_agree(at, matrix_ref{p, 3, 4}, matrix_ref{q, 3, 4}));         // m
+  CHECK_FALSE(product_shapes_agree(at, matrix_ref{p, 3, 4}, matrix_ref{q, 2, 5}));         // n
+  CHECK_FALSE(product_shapes_agree(at, matrix_ref{p, 3, 4}, matrix_ref{q, 4, 2}.transposed()));
+  // A contiguous ref's stride is its column count; a mutable ref converts to a const one.
+  float c[6] = {};
+  const matrix_ref<float> mutable_ref{c, 2, 3};
+  const matrix_ref<const float> const_ref = mutable_ref;
+  CHECK(const_ref.stride == 3);
+  CHECK(&const_ref(1, 2) == &c[5]);
+  CHECK(&const_ref.transposed()(2, 1) == &c[5]);
 }

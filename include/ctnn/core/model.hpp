@@ -155,7 +155,7 @@ class model : private detail::engine<Network, Loss, Optimizer> {
   }
 
   // Makes predict_one allocation-free on the calling thread from its first call: the matrix
-  // kernel's per-thread packing buffer (kernels/gemm.hpp), which a convolution's products use,
+  // kernel's per-thread packing buffer (kernels/gemm/scratch.hpp), which a convolution's products use,
   // grows here. The constructor does it for the thread that builds the model; a program that
   // runs inference on another thread (an audio or control thread) calls warm_up() there once,
   // before real time starts.

@@ -17,6 +17,7 @@
 #include "activation.hpp"
 #include "epilogue.hpp"
 #include "matmul.hpp"
+#include "matrix_ref.hpp"
 
 namespace ctnn::kernels {
 
@@ -24,12 +25,13 @@ template <class T, class A>
 void affine_forward(std::size_t m, std::size_t n, std::size_t k, const T* x, const T* w, const T* bias, T* y,
                     const A& activation, T* preactivation = nullptr) {
   if (preactivation) {
-    matmul<T>(m, n, k, x, k, transpose::no, w, n, transpose::no, y, n, bias, false);
+    matmul(matrix_ref{x, m, k}, matrix_ref{w, k, n}, matrix_ref{y, m, n}, {.bias = bias});
     std::copy(y, y + m * n, preactivation);
     activate(activation, y, m, n);
     return;
   }
-  matmul<T>(m, n, k, x, k, transpose::no, w, n, transpose::no, y, n, bias, false, fused_activation(activation));
+  matmul(matrix_ref{x, m, k}, matrix_ref{w, k, n}, matrix_ref{y, m, n}, {.bias = bias},
+         fused_activation(activation));
   activate_unfused(activation, y, m, n);
 }
 
@@ -38,7 +40,8 @@ void affine_backward(std::size_t m, std::size_t n, std::size_t k, const T* x, co
                      const A& activation, bool dy_is_preactivation, gradient_guard* guard) {
   activate_backward_sum(activation, y, dy, m, n, db, dy_is_preactivation);
   if (db && guard) guard->check(db, n);
-  matmul<T>(k, n, m, x, k, transpose::yes, dy, n, transpose::no, dw, n, nullptr, false, guarded_store_epilogue{guard});
+  matmul(matrix_ref{x, m, k}.transposed(), matrix_ref{dy, m, n}, matrix_ref{dw, k, n}, {},
+         guarded_store_epilogue{guard});
 }
 
 }  // namespace ctnn::kernels

@@ -4,32 +4,40 @@
 // checks) goes to a plain reference loop that is easy to trust. Both apply the same epilogue
 // (kernels/epilogue.hpp) to each finished value, so the gradient checks run the layers' fused
 // code paths.
+#include <cassert>
 #include <cstddef>
 #include <type_traits>
 
 #include "epilogue.hpp"
 #include "gemm.hpp"
+#include "gemm_options.hpp"
+#include "matrix_ref.hpp"
 
 namespace ctnn::kernels {
 
-// C[m x n] = e(op(A) op(B) (+ bias) (+ the old C if accumulate)); see kernels::gemm.
+// C = e(op(A) op(B) (+ options.bias) (+ the old C if options.accumulate)); see kernels::gemm.
+// T is c's scalar: a and b may be given as matrix_ref<T> too.
 template <class T, class E = identity_epilogue>
-void matmul(std::size_t m, std::size_t n, std::size_t k, const T* a, std::size_t lda, transpose ta,
-            const T* b, std::size_t ldb, transpose tb, T* c, std::size_t ldc, const T* bias,
-            bool accumulate, const E& e = {}) {
+void matmul(matrix_ref<const std::type_identity_t<T>> a,
+            matrix_ref<const std::type_identity_t<T>> b, matrix_ref<T> c,
+            const gemm_options<T>& options = {}, const E& e = {}) {
   if constexpr (std::is_same_v<T, float>) {
-    gemm(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, bias, accumulate, e);
+    gemm(a, b, c, options, e);
   } else {
-    for (std::size_t i = 0; i < m; ++i)
-      for (std::size_t j = 0; j < n; ++j) {
-        T s = accumulate ? c[i * ldc + j] : T(0);
-        if (bias) s += bias[j];
+    assert(detail::product_shapes_agree(a, b, c) &&
+           "kernels::matmul(a, b, c) requires op(a) m x k, op(b) k x n and c m x n, "
+           "not transposed");
+    const std::size_t k = a.op_cols();
+    for (std::size_t i = 0; i < c.rows; ++i)
+      for (std::size_t j = 0; j < c.cols; ++j) {
+        T s = options.accumulate ? c(i, j) : T(0);
+        if (options.bias) s += options.bias[j];
         for (std::size_t p = 0; p < k; ++p) {
-          const T x = ta == transpose::yes ? a[p * lda + i] : a[i * lda + p];
-          const T y = tb == transpose::yes ? b[j * ldb + p] : b[p * ldb + j];
+          const T x = a(i, p);
+          const T y = b(p, j);
           s += x * y;
         }
-        c[i * ldc + j] = e(s, j);
+        c(i, j) = e(s, j);
       }
   }
 }

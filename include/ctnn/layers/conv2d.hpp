@@ -32,6 +32,7 @@
 #include "../detail/window2d.hpp"
 #include "../kernels/affine.hpp"
 #include "../kernels/matmul.hpp"
+#include "../kernels/matrix_ref.hpp"
 #include "detail/kernel_and_bias.hpp"
 #include "kernel.hpp"
 #include "padding.hpp"
@@ -150,13 +151,13 @@ struct conv2d {
       const T* dz = io.dy;
       if (!io.dx) return;
       if constexpr (pointwise) {
-        kernels::matmul<T>(rows, in_channels, Filters, dz, Filters, kernels::transpose::no,
-                           io.params, Filters, kernels::transpose::yes, io.dx, in_channels,
-                           nullptr, false);
+        kernels::matmul(kernels::matrix_ref{dz, rows, Filters},
+                        kernels::matrix_ref{io.params, in_channels, Filters}.transposed(),
+                        kernels::matrix_ref{io.dx, rows, in_channels});
       } else {
-        kernels::matmul<T>(rows, patch_size, Filters, dz, Filters, kernels::transpose::no,
-                           io.params, Filters, kernels::transpose::yes, io.workspace, patch_size,
-                           nullptr, false);
+        kernels::matmul(kernels::matrix_ref{dz, rows, Filters},
+                        kernels::matrix_ref{io.params, patch_size, Filters}.transposed(),
+                        kernels::matrix_ref{io.workspace, rows, patch_size});
         col2im(io.workspace, io.dx, io.n);
       }
     }

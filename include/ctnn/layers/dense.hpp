@@ -18,6 +18,7 @@
 #include "../detail/weight_options.hpp"
 #include "../kernels/affine.hpp"
 #include "../kernels/matmul.hpp"
+#include "../kernels/matrix_ref.hpp"
 #include "detail/kernel_and_bias.hpp"
 
 namespace ctnn {
@@ -95,8 +96,9 @@ struct dense {
                                ctx.gradients);
       const T* dz = io.dy;
       if (io.dx)
-        kernels::matmul<T>(rows, in_features, Units, dz, Units, kernels::transpose::no, io.params,
-                           Units, kernels::transpose::yes, io.dx, in_features, nullptr, false);
+        kernels::matmul(kernels::matrix_ref{dz, rows, Units},
+                        kernels::matrix_ref{io.params, in_features, Units}.transposed(),
+                        kernels::matrix_ref{io.dx, rows, in_features});
     }
   };
 };
