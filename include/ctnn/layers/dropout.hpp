@@ -10,19 +10,12 @@
 // everywhere, clang 14 included (it rejects floating-point template arguments). Both name the
 // same type. The rate is kept in millionths, so it prints readably in compiler messages
 // (ctnn::dropout<ctnn::dropout_rate{500000}> is a rate of 0.5) and compares exactly.
-#include <algorithm>
-#include <array>
-#include <cstddef>
 #include <cstdint>
-#include <span>
-#include <stdexcept>
 #include <string_view>
 
-#include "../core/layer.hpp"
-#include "../core/shape.hpp"
 #include "../detail/check_link.hpp"
 #include "../detail/random.hpp"
-#include "../detail/no_parameters.hpp"
+#include "detail/training_noise.hpp"
 
 namespace ctnn {
 
@@ -41,55 +34,20 @@ struct dropout_rate {
 };
 
 template <dropout_rate Rate>
-struct dropout {
-  using ctnn_layer_spec = void;
+struct dropout : detail::training_noise_spec<dropout<Rate>, Rate.valid(), detail::link_error::dropout_rate> {
   static constexpr std::string_view kind = "dropout";
   static constexpr double rate = Rate.value();
 
-  template <class In>
-  static constexpr detail::link_error validate() {
-    return Rate.valid() ? detail::link_error::none : detail::link_error::dropout_rate;
+  // The noise policy (layers/detail/training_noise.hpp): each value's draw is the factor
+  // forward applies, 0 (dropped) or 1 / (1 - rate), kept for the backward pass.
+  static constexpr bool on = rate > 0;
+  static constexpr bool keeps_draws = true;
+  template <class T> static T draw(detail::rng& r) {
+    const T keep_scale = static_cast<T>(1.0 / (1.0 - rate));
+    return r.uniform() < rate ? T(0) : keep_scale;
   }
-
-  template <class In>
-  class layer : public detail::no_parameters {
-   public:
-    using input_shape = In;
-    using output_shape = In;
-    static constexpr std::string_view kind = dropout::kind;
-    // Per value, the factor forward applied in training: 0 (dropped) or 1 / (1 - rate).
-    static constexpr std::size_t workspace_size = In::size;
-
-    template <class T>
-    void forward(const forward_io<T>& io, pass_context& ctx) const {
-      const std::size_t count = io.n * In::size;
-      if (!active(ctx)) {
-        std::copy(io.x, io.x + count, io.y);
-        return;
-      }
-      if (ctx.rng == nullptr)
-        throw std::invalid_argument("ctnn::dropout: a training pass needs a random generator (pass_context::rng)");
-      const T keep_scale = static_cast<T>(1.0 / (1.0 - rate));
-      T* mask = io.workspace;
-      for (std::size_t i = 0; i < count; ++i) mask[i] = ctx.rng->uniform() < rate ? T(0) : keep_scale;
-      for (std::size_t i = 0; i < count; ++i) io.y[i] = io.x[i] * mask[i];
-    }
-
-    // dx = dy * the mask forward applied (dy unchanged in inference).
-    template <class T>
-    void backward(const backward_io<T>& io, pass_context& ctx) const {
-      if (!io.dx) return;
-      const std::size_t count = io.n * In::size;
-      if (!active(ctx)) {
-        std::copy(io.dy, io.dy + count, io.dx);
-        return;
-      }
-      for (std::size_t i = 0; i < count; ++i) io.dx[i] = io.dy[i] * io.workspace[i];
-    }
-
-   private:
-    static bool active(const pass_context& ctx) { return ctx.phase == mode::training && rate > 0; }
-  };
+  template <class T> static T apply(T x, T factor) { return x * factor; }
+  template <class T> static T gradient(T dy, T factor) { return dy * factor; }
 };
 
 }  // namespace ctnn
