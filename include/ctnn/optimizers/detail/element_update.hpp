@@ -79,8 +79,9 @@ bool element_update(const O& o, const update_call& call, const std::array<bool, 
   const update_arrays arrays{call.params.data(), call.grads.data(), call.state.data(), n};
   bool committed = true;
   with_switches<0>(switches, [&](auto... decided) {
-    const auto step = make_step(arrays, decided...);
-    simd_for(n, [&](std::size_t i, auto width) {
+    // The step by value in the loop's closure: its constants sit one load away, as when each
+    // optimizer wrote this loop itself (a reference to it cost a second load per block).
+    simd_for(n, [&committed, step = make_step(arrays, decided...)](std::size_t i, auto width) {
       committed &= step.template operator()<decltype(width)::value>(i);
     });
   });
