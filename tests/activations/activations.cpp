@@ -5,9 +5,6 @@
 #include <tuple>
 #include <vector>
 
-#include <xtensor/xadapt.hpp>
-#include <xtensor/xtensor.hpp>
-
 #include <ctnn/ctnn.hpp>
 
 #include "support/gradient_check.hpp"
@@ -45,23 +42,64 @@ TEMPLATE_LIST_TEST_CASE("activation: the vectorized forward pass equals a plain 
 }
 
 TEMPLATE_LIST_TEST_CASE("activation: NaN in, NaN out (as TensorFlow), on both code paths", "[activation][nan]", elementwise) {
-  // Lanes 5 (in a SIMD batch) and 36 (the scalar tail) are NaN: they stay NaN, in the vectorized
-  // pass and in the xtensor expression; the other lanes are unaffected.
+  // Lanes 5 (in a SIMD batch) and 36 (the scalar tail) are NaN: they stay NaN and the other
+  // lanes are unaffected. The batch and single-value forms are also called directly.
   const TestType a{};
   auto y = sample_inputs<float>();
   y[5] = y[36] = std::numeric_limits<float>::quiet_NaN();
   const auto z = y;
   ctnn::kernels::activate(a, y.data(), 1, y.size());
-  const xt::xtensor<float, 1> expression = a(xt::adapt(z));
   for (std::size_t i = 0; i < z.size(); ++i) {
     INFO("lane " << i);
-    if (i == 5 || i == 36) {
-      CHECK(std::isnan(y[i]));
-      CHECK(std::isnan(expression(i)));
-    } else {
-      CHECK(y[i] == Approx(reference(a, z[i])).margin(1e-6));
-      CHECK(expression(i) == Approx(reference(a, z[i])).margin(1e-6));
-    }
+    if (i == 5 || i == 36) CHECK(std::isnan(y[i]));
+    else CHECK(y[i] == Approx(reference(a, z[i])).margin(1e-6));
+  }
+  const float nan_f = std::numeric_limits<float>::quiet_NaN();
+  const double nan_d = std::numeric_limits<double>::quiet_NaN();
+  CHECK(std::isnan(a.apply_simd(nan_f)));
+  CHECK(std::isnan(a.apply_simd(nan_d)));
+  CHECK(xsimd::all(xsimd::isnan(a.apply_simd(xsimd::batch<float>(nan_f)))));
+  CHECK(xsimd::all(xsimd::isnan(a.apply_simd(xsimd::batch<double>(nan_d)))));
+}
+
+TEMPLATE_LIST_TEST_CASE("activation: the one form agrees with a double reference on batches and single values",
+                        "[activation]", elementwise) {
+  // Each value goes through a batch (float and double, every lane) and alone; f and f' (through
+  // y) must match the reference to float rounding whichever way a kernel holds it.
+  const TestType a{};
+  using bf = xsimd::batch<float>;
+  using bd = xsimd::batch<double>;
+  const auto z = sample_inputs<double>();
+  std::vector<double> dy(z.size());
+  for (std::size_t i = 0; i < z.size(); ++i) dy[i] = 0.5 + 0.25 * std::cos(double(i));
+  const auto check = [&](std::size_t i, double y, double dz, double tolerance) {
+    INFO("z = " << z[i]);
+    const double want_y = reference(a, z[i]);
+    CHECK(y == Approx(want_y).epsilon(tolerance).margin(tolerance));
+    const double h = 1e-6;
+    const double derivative = (reference(a, z[i] + h) - reference(a, z[i] - h)) / (2 * h);
+    CHECK(dz == Approx(dy[i] * derivative).epsilon(1e-5).margin(tolerance));
+  };
+  for (std::size_t i = 0; i < z.size(); ++i) {
+    const float yf = a.apply_simd(static_cast<float>(z[i]));
+    check(i, yf, a.backward_simd(yf, static_cast<float>(dy[i])), 1e-6);
+    const double yd = a.apply_simd(z[i]);
+    check(i, yd, a.backward_simd(yd, dy[i]), 1e-12);
+  }
+  for (std::size_t i = 0; i + bf::size <= z.size(); i += bf::size) {
+    alignas(64) float zl[bf::size], dl[bf::size], yl[bf::size], dzl[bf::size];
+    for (std::size_t j = 0; j < bf::size; ++j) zl[j] = static_cast<float>(z[i + j]), dl[j] = static_cast<float>(dy[i + j]);
+    const bf yb = a.apply_simd(bf::load_aligned(zl));
+    yb.store_aligned(yl);
+    a.backward_simd(yb, bf::load_aligned(dl)).store_aligned(dzl);
+    for (std::size_t j = 0; j < bf::size; ++j) check(i + j, yl[j], dzl[j], 1e-6);
+  }
+  for (std::size_t i = 0; i + bd::size <= z.size(); i += bd::size) {
+    alignas(64) double yl[bd::size], dzl[bd::size];
+    const bd yb = a.apply_simd(bd::load_unaligned(z.data() + i));
+    yb.store_aligned(yl);
+    a.backward_simd(yb, bd::load_unaligned(dy.data() + i)).store_aligned(dzl);
+    for (std::size_t j = 0; j < bd::size; ++j) check(i + j, yl[j], dzl[j], 1e-12);
   }
 }
 

@@ -175,7 +175,7 @@ struct thread_probe_epilogue {
 
 TEMPLATE_LIST_TEST_CASE("epilogue: gemm with a fused activation equals bias + activation loops",
                         "[kernels][epilogue]", elementwise) {
-  STATIC_REQUIRE(ctnn::simd_activation<TestType>);
+  STATIC_REQUIRE(ctnn::elementwise_activation<TestType>);
   STATIC_REQUIRE(ctnn::kernels::epilogue<ctnn::kernels::activation_epilogue<TestType>>);
   const TestType f{};
   int failures = 0;

@@ -80,7 +80,7 @@ TEST_CASE("dropout: the rate is a compile-time constant, checked where the netwo
   STATIC_REQUIRE(!dropout_rate{-0.1}.valid());
   STATIC_REQUIRE(!dropout_rate{1e30}.valid());
   STATIC_REQUIRE(!dropout_rate{std::numeric_limits<double>::quiet_NaN()}.valid());
-  STATIC_REQUIRE(ctnn::detail::refuses_with<dropout<dropout_rate{1.0}>::rate_out_of_range, dropout<dropout_rate{1.0}>,
+  STATIC_REQUIRE(ctnn::detail::refuses_with<ctnn::detail::dropout_rate_out_of_range, dropout<dropout_rate{1.0}>,
                                             ctnn::shape<3>>);
 
   using net = sequential<input<8, 8, 1>, drop30, flatten, dropout<dropout_rate{0}>, ctnn::dense<3>>;

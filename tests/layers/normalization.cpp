@@ -373,7 +373,7 @@ TEST_CASE("gaussian_noise: the stddev is a compile-time constant, checked where 
   STATIC_REQUIRE(!gaussian_noise_stddev{std::numeric_limits<double>::quiet_NaN()}.valid());
   STATIC_REQUIRE(!gaussian_noise_stddev{std::numeric_limits<double>::infinity()}.valid());
   using bad_noise = gaussian_noise<gaussian_noise_stddev{-1.0}>;
-  STATIC_REQUIRE(ctnn::detail::refuses_with<bad_noise::invalid_stddev, bad_noise, ctnn::shape<3>>);
+  STATIC_REQUIRE(ctnn::detail::refuses_with<ctnn::detail::gaussian_noise_invalid_stddev, bad_noise, ctnn::shape<3>>);
 
   using net = sequential<input<4, 4, 2>, noise30, ctnn::flatten, dense<3>>;
   STATIC_REQUIRE(std::is_same_v<std::tuple_element_t<0, net::layer_types>::output_shape, ctnn::shape<4, 4, 2>>);

@@ -275,6 +275,44 @@ TEST_CASE("state_size follows the hyperparameters that create state", "[optimize
   STATIC_REQUIRE(adadelta{}.state_size(10) == 20);
 }
 
+TEST_CASE("state_slots follows the hyperparameters that create state", "[optimizers]") {
+  STATIC_REQUIRE(sgd{}.state_slots() == 0);
+  STATIC_REQUIRE(sgd{.momentum = 0.9f}.state_slots() == 1);
+  STATIC_REQUIRE(rmsprop{}.state_slots() == 1);
+  STATIC_REQUIRE(rmsprop{.momentum = 0.9f, .centered = true}.state_slots() == 3);
+  STATIC_REQUIRE(adam{}.state_slots() == 2);
+  STATIC_REQUIRE(adam{.amsgrad = true}.state_slots() == 3);
+  STATIC_REQUIRE(adadelta{}.state_slots() == 2);
+}
+
+TEMPLATE_LIST_TEST_CASE("state is state_slots() blocks of n floats, carved as the header documents",
+                        "[optimizers][laws]", all_optimizers) {
+  for (const TestType& o : law_variants<TestType>()) {
+    const std::size_t slots = o.state_slots();
+    INFO(TestType::name << ", " << slots << " slot(s)");
+    CHECK(slots == reference_blocks(o));  // the reference transcribes each header's layout
+    for (std::size_t count : {std::size_t{0}, std::size_t{1}, n, std::size_t{1000}})
+      CHECK(o.state_size(count) == slots * count);
+    // One step from zero state: slot k of element i is state[k*n + i], as in the reference, and
+    // nothing outside the slots' k*n floats is written.
+    constexpr float sentinel = 12345.0f;
+    std::vector<float> arena(slots * n + 2 * n, sentinel);
+    const std::span<float> state = std::span(arena).subspan(n, slots * n);
+    std::fill(state.begin(), state.end(), 0.0f);
+    std::vector<float> w = initial_weights(1.0f);
+    dvec w_ref(w.begin(), w.end()), state_ref(slots * n, 0.0);
+    const std::vector<float> g = gradient_at(1);
+    REQUIRE(o.update(w, g, state, 1));
+    reference_step(o, w_ref, dvec(g.begin(), g.end()), state_ref, 1);
+    for (std::size_t k = 0; k < slots; ++k) {
+      INFO("slot " << k);
+      require_close(state.subspan(k * n, n), std::span<const double>(state_ref).subspan(k * n, n), "state");
+    }
+    CHECK(std::all_of(arena.begin(), arena.begin() + n, [](float v) { return v == sentinel; }));
+    CHECK(std::all_of(arena.end() - n, arena.end(), [](float v) { return v == sentinel; }));
+  }
+}
+
 // ---- Formulas: against the double-precision reference, and against numbers worked by hand ----
 
 TEST_CASE("sgd follows the Keras formulas", "[optimizers][sgd]") {

@@ -1,28 +1,29 @@
 #pragma once
 // The activation policy.
 //
-// An element-wise activation A (A::elementwise == true) describes y = f(z) and its backward pass
-// as xtensor expressions; kernels/activation.hpp evaluates them in one vectorized pass:
-//   a(z)          -> expression of f(z)
-//   a.backward(y, dy) -> expression of dL/dz = dL/dy * f'(z), written through y = f(z), so the
-//                    forward output is all the backward pass needs (no copy of z is kept).
-// The returned expressions hold tensor operands by reference (the caller's buffers outlive the
-// assignment) and hyperparameters and constants by value.
-//
-// An element-wise activation may also give the same two functions on single values, for
-// kernels that hold the values in registers (the GEMM epilogue, the fused dense backward pass):
+// An element-wise activation A (A::elementwise == true) gives y = f(z) and its backward pass as
+// functions of one value, written once for every type a kernel holds values in:
 //   a.apply_simd(z)        -> f(z)
-//   a.backward_simd(y, dy) -> dL/dz
-// for V = xsimd::batch<float> (any arch), float and double. Without them (simd_activation is
-// false) a dense layer falls back to a separate pass over the xtensor expressions.
+//   a.backward_simd(y, dy) -> dL/dz = dL/dy * f'(z), written through y = f(z), so the forward
+//                             output is all the backward pass needs (no copy of z is kept).
+// for V = xsimd::batch<float> and xsimd::batch<double> of any arch, float and double: a function
+// template over V, with detail::simd_splat and detail::simd_select (kernels/simd.hpp) for
+// constants and branches. These are the activation's only definition of f and f': every
+// evaluation calls them -- kernels/activation.hpp's passes over a buffer (whole batches, the rest
+// one value at a time), the GEMM epilogue that applies f to a product's sums in registers
+// (kernels/epilogue.hpp), the backward pass that fuses f' with the bias gradient. An activation
+// holds only hyperparameters, by value.
 //
 // A row-wise activation (softmax, A::elementwise == false) works on the last axis and provides
 // forward_rows(z, y, rows, width) and backward_rows(y, dy, dz, rows, width) on raw buffers.
 //
 // Laws (tests/activations/activations.cpp checks them for every activation):
-// backward matches finite differences of the forward pass; evaluating in place (y aliasing z,
-// dz aliasing dy) gives the same result. tests/kernels/epilogue.cpp: the *_simd forms agree
-// with the expressions to float rounding.
+//   1. apply_simd and backward_simd agree with an independent double reference of f and f', on
+//      batches and single values alike (so a value's result does not depend on whether a kernel
+//      holds it in a batch or alone, up to float rounding), in float and double.
+//   2. backward matches finite differences of the forward pass.
+//   3. Evaluating in place (y aliasing z, dz aliasing dy) gives the same result.
+//   4. NaN in, NaN out: a NaN input gives a NaN output, on batches and single values.
 #include "../detail/xsimd.hpp"  // first: see detail/xsimd.hpp
 #include <concepts>
 #include <cstddef>
@@ -35,22 +36,29 @@
 namespace ctnn {
 
 template <class A>
-concept activation = std::default_initializable<A> && std::copyable<A> && requires {
-  { A::name } -> std::convertible_to<std::string_view>;
-  { A::elementwise } -> std::convertible_to<bool>;
-};
+concept activation =
+    std::default_initializable<A> && std::copyable<A> && requires {
+      { A::name } -> std::convertible_to<std::string_view>;
+      { A::elementwise } -> std::convertible_to<bool>;
+    } &&
+    (!A::elementwise ||
+     requires(const A& a, xsimd::batch<float> bf, xsimd::batch<double> bd, float f, double d) {
+       { a.apply_simd(bf) } -> std::same_as<xsimd::batch<float>>;
+       { a.apply_simd(bd) } -> std::same_as<xsimd::batch<double>>;
+       { a.apply_simd(f) } -> std::same_as<float>;
+       { a.apply_simd(d) } -> std::same_as<double>;
+       { a.backward_simd(bf, bf) } -> std::same_as<xsimd::batch<float>>;
+       { a.backward_simd(bd, bd) } -> std::same_as<xsimd::batch<double>>;
+       { a.backward_simd(f, f) } -> std::same_as<float>;
+       { a.backward_simd(d, d) } -> std::same_as<double>;
+     }) &&
+    (A::elementwise || requires(const A& a, const float* in, float* out, std::size_t k) {
+      a.forward_rows(in, out, k, k);
+      a.backward_rows(in, in, out, k, k);
+    });
 
-// An element-wise activation with the register-level forms apply_simd / backward_simd.
+// An element-wise activation: what kernels apply value by value, in registers.
 template <class A>
-concept simd_activation =
-    activation<A> && A::elementwise &&
-    requires(const A& a, xsimd::batch<float> b, float f, double d) {
-      { a.apply_simd(b) } -> std::same_as<xsimd::batch<float>>;
-      { a.apply_simd(f) } -> std::same_as<float>;
-      { a.apply_simd(d) } -> std::same_as<double>;
-      { a.backward_simd(b, b) } -> std::same_as<xsimd::batch<float>>;
-      { a.backward_simd(f, f) } -> std::same_as<float>;
-      { a.backward_simd(d, d) } -> std::same_as<double>;
-    };
+concept elementwise_activation = activation<A> && A::elementwise;
 
 }  // namespace ctnn

@@ -1,7 +1,6 @@
 #pragma once
 #include "../detail/xsimd.hpp"  // first: see detail/xsimd.hpp
-#include <xtensor/xmath.hpp>
-#include <xtensor/xoperation.hpp>
+#include <string_view>
 
 #include "activation.hpp"
 
@@ -14,17 +13,9 @@ struct elu {
   static constexpr std::string_view name = "elu";
   static constexpr bool elementwise = true;
   float alpha = 1.0f;
-  template <class E> auto operator()(E&& z) const {
-    using T = typename std::decay_t<E>::value_type;
-    return xt::where(z > T(0), z, T(alpha) * (xt::exp(z) - T(1)));
-  }
-  template <class Y, class D> auto backward(Y&& y, D&& dy) const {
-    using T = typename std::decay_t<Y>::value_type;
-    return xt::where(y > T(0), dy, dy * (y + T(alpha)));
-  }
   template <class V> V apply_simd(V z) const {
     return detail::simd_select(z > detail::simd_splat<V>(0), z,
-                          detail::simd_splat<V>(alpha) * (xsimd::exp(z) - detail::simd_splat<V>(1)));
+                               detail::simd_splat<V>(alpha) * (xsimd::exp(z) - detail::simd_splat<V>(1)));
   }
   template <class V> V backward_simd(V y, V dy) const {
     return detail::simd_select(y > detail::simd_splat<V>(0), dy, dy * (y + detail::simd_splat<V>(alpha)));

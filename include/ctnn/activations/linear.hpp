@@ -1,4 +1,7 @@
 #pragma once
+#include "../detail/xsimd.hpp"  // first: see detail/xsimd.hpp
+#include <string_view>
+
 #include "activation.hpp"
 
 CTNN_DETAIL_SIMD_BEGIN
@@ -8,8 +11,6 @@ namespace ctnn {
 struct linear {
   static constexpr std::string_view name = "linear";
   static constexpr bool elementwise = true;
-  template <class E> decltype(auto) operator()(E&& z) const { return std::forward<E>(z); }
-  template <class Y, class D> decltype(auto) backward(Y&&, D&& dy) const { return std::forward<D>(dy); }
   template <class V> V apply_simd(V z) const { return z; }
   template <class V> V backward_simd(V, V dy) const { return dy; }
 };

@@ -1,7 +1,6 @@
 #pragma once
 #include "../detail/xsimd.hpp"  // first: see detail/xsimd.hpp
-#include <xtensor/xmath.hpp>
-#include <xtensor/xoperation.hpp>
+#include <string_view>
 
 #include "activation.hpp"
 
@@ -12,14 +11,6 @@ namespace ctnn {
 struct sigmoid {
   static constexpr std::string_view name = "sigmoid";
   static constexpr bool elementwise = true;
-  template <class E> auto operator()(E&& z) const {
-    using T = typename std::decay_t<E>::value_type;
-    return T(1) / (T(1) + xt::exp(-std::forward<E>(z)));
-  }
-  template <class Y, class D> auto backward(Y&& y, D&& dy) const {
-    using T = typename std::decay_t<Y>::value_type;
-    return std::forward<D>(dy) * y * (T(1) - y);
-  }
   template <class V> V apply_simd(V z) const {
     const V one = detail::simd_splat<V>(1);
     return one / (one + xsimd::exp(-z));

@@ -1,7 +1,6 @@
 #pragma once
 #include "../detail/xsimd.hpp"  // first: see detail/xsimd.hpp
-#include <xtensor/xmath.hpp>
-#include <xtensor/xoperation.hpp>
+#include <string_view>
 
 #include "activation.hpp"
 
@@ -12,11 +11,6 @@ namespace ctnn {
 struct tanh {
   static constexpr std::string_view name = "tanh";
   static constexpr bool elementwise = true;
-  template <class E> auto operator()(E&& z) const { return xt::tanh(std::forward<E>(z)); }
-  template <class Y, class D> auto backward(Y&& y, D&& dy) const {
-    using T = typename std::decay_t<Y>::value_type;
-    return std::forward<D>(dy) * (T(1) - y * y);
-  }
   template <class V> V apply_simd(V z) const { return xsimd::tanh(z); }
   template <class V> V backward_simd(V y, V dy) const { return dy * (detail::simd_splat<V>(1) - y * y); }
 };

@@ -241,8 +241,6 @@ class model : private detail::engine<Network, Loss, Optimizer> {
     if (xs == 0) throw std::invalid_argument(std::string("ctnn::model::") + what + ": no samples");
     if (batch == 0) throw std::invalid_argument(std::string("ctnn::model::") + what + ": batch_size must be at least 1");
   }
-
-
 };
 
 }  // namespace ctnn

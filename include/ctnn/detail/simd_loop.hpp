@@ -1,7 +1,7 @@
 #pragma once
-// Applies a generic element-wise function over equally long float arrays in one pass: full
-// xsimd batches first, then the tail with the scalar overload of the same function, so the
-// vector and scalar paths cannot drift apart.
+// Applies a generic element-wise function over equally long arrays in one pass: xsimd batches
+// where they fit, the scalar overload of the same function for the rest, so the vector and
+// scalar paths cannot drift apart.
 #include "xsimd.hpp"  // first: see detail/xsimd.hpp
 #include "finite.hpp"  // is_finite, all_of: what optimizers commit with
 #include <cstddef>
@@ -10,13 +10,19 @@
 
 namespace ctnn::detail {
 
-// f(batch_or_float...) -> batch_or_float; the result is stored to out.
-template <class F, class... In>
-void simd_transform(std::size_t n, float* out, F&& f, const In*... in) {
-  using batch = xsimd::batch<float>;
+// out[i] = f(in[i]...) over n values of T (float or double), f generic over xsimd::batch<T> and
+// T: whole batches from the first value of out on a batch boundary (aligned stores), single
+// values before it and after the last whole batch. That is also the split xtensor's assignment
+// makes, so the activations gave the same bits when they moved from xtensor expressions to it.
+// out may alias an input.
+template <class T, class F, class... In>
+void simd_transform(std::size_t n, T* out, F&& f, const In*... in) {
+  using batch = xsimd::batch<T>;
   constexpr std::size_t w = batch::size;
+  const std::size_t head = xsimd::get_alignment_offset(out, n, w);
   std::size_t i = 0;
-  for (; i + w <= n; i += w) f(batch::load_unaligned(in + i)...).store_unaligned(out + i);
+  for (; i < head; ++i) out[i] = f(in[i]...);
+  for (; i + w <= n; i += w) f(batch::load_unaligned(in + i)...).store_aligned(out + i);
   for (; i < n; ++i) out[i] = f(in[i]...);
 }
 

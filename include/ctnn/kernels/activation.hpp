@@ -1,32 +1,24 @@
 #pragma once
-// Evaluates an activation policy's expressions over a layer's output buffer, in place, in one
-// vectorized pass (xtensor assigns element-wise expressions over contiguous buffers with xsimd).
-// Layers whose product can carry the activation (dense) use fused_activation (a GEMM epilogue,
-// kernels/epilogue.hpp) with activate_unfused for what it leaves, and activate_backward_sum.
+// Evaluates an activation policy over a layer's output buffer, in place, in one vectorized pass:
+// an element-wise activation's apply_simd / backward_simd on whole xsimd batches and on the
+// values around them (detail::simd_transform), a row-wise one's forward_rows / backward_rows.
+// Layers whose product can carry the activation (dense, conv2d: kernels/affine.hpp) use
+// fused_activation (a GEMM epilogue, kernels/epilogue.hpp) with activate_unfused for what it
+// leaves, and activate_backward_sum.
 #include "../detail/xsimd.hpp"  // first: see detail/xsimd.hpp
 #include <algorithm>
-#include <array>
 #include <cstddef>
 #include <type_traits>
 
 
 #include "simd.hpp"
 
-#include <xtensor/xadapt.hpp>
-#include <xtensor/xnoalias.hpp>
-
 #include "../activations/activation.hpp"
 #include "../activations/linear.hpp"
+#include "../detail/simd_loop.hpp"
 
 CTNN_DETAIL_SIMD_BEGIN
 namespace ctnn::kernels {
-
-namespace detail {
-template <class T>
-auto flat(T* p, std::size_t n) {
-  return xt::adapt(p, n, xt::no_ownership(), std::array<std::size_t, 1>{n});
-}
-}  // namespace detail
 
 // y <- f(y) over rows x width values.
 template <activation A, class T>
@@ -34,8 +26,7 @@ void activate(const A& a, T* y, std::size_t rows, std::size_t width) {
   if constexpr (std::is_same_v<A, linear>) {
     return;
   } else if constexpr (A::elementwise) {
-    auto t = detail::flat(y, rows * width);
-    xt::noalias(t) = a(t);
+    ctnn::detail::simd_transform(rows * width, y, [&a](auto z) { return a.apply_simd(z); }, y);
   } else {
     a.forward_rows(y, y, rows, width);
   }
@@ -47,20 +38,18 @@ void activate_backward(const A& a, const T* y, T* dy, std::size_t rows, std::siz
   if constexpr (std::is_same_v<A, linear>) {
     return;
   } else if constexpr (A::elementwise) {
-    const auto ty = detail::flat(y, rows * width);
-    auto td = detail::flat(dy, rows * width);
-    xt::noalias(td) = a.backward(ty, td);
+    ctnn::detail::simd_transform(rows * width, dy, [&a](auto yv, auto d) { return a.backward_simd(yv, d); }, y,
+                                 static_cast<const T*>(dy));
   } else {
     a.backward_rows(y, dy, dy, rows, width);
   }
 }
 
-// What fused_activation(a) leaves of a's forward pass, y <- f(y): nothing when a is a
-// simd_activation (the product applied it), the whole activation otherwise (softmax's rows,
-// element-wise activations without register-level forms).
+// What fused_activation(a) leaves of a's forward pass, y <- f(y): nothing for an element-wise
+// activation (the product applied it), the whole activation for a row-wise one (softmax).
 template <activation A, class T>
 void activate_unfused(const A& a, T* y, std::size_t rows, std::size_t width) {
-  if constexpr (!simd_activation<A>) activate(a, y, rows, width);
+  if constexpr (!A::elementwise) activate(a, y, rows, width);
 }
 
 namespace detail {
@@ -97,13 +86,13 @@ void backward_sum_rows(const A& a, const T* y, T* dy, std::size_t rows, std::siz
 
 // dy <- dL/dz = dL/dy f'(z) given y = f(z) (skipped when dy_is_preactivation: the loss already
 // handed dL/dz), and, unless db is null, db <- the column sums of dL/dz over the rows (a dense
-// layer's bias gradient). One pass over dy for element-wise activations with register-level
-// forms; the derivative, then the sums, otherwise.
+// layer's bias gradient). One pass over dy for element-wise activations; the derivative, then
+// the sums, for row-wise ones.
 template <activation A, class T>
 void activate_backward_sum(const A& a, const T* y, T* dy, std::size_t rows, std::size_t width,
                            T* db, bool dy_is_preactivation) {
   if (db != nullptr) std::fill(db, db + width, T(0));
-  if constexpr (simd_activation<A> && !std::is_same_v<A, linear>) {
+  if constexpr (A::elementwise && !std::is_same_v<A, linear>) {
     if (dy_is_preactivation) {
       if (db != nullptr) detail::backward_sum_rows<false, true>(a, y, dy, rows, width, db);
     } else if (db != nullptr) {

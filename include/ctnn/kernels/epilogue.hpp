@@ -38,18 +38,18 @@ struct identity_epilogue {
   template <class V> V operator()(V z, std::size_t) const noexcept { return z; }
 };
 
-// Applies an element-wise activation's register-level form (simd_activation).
-template <simd_activation A>
+// Applies an element-wise activation (its apply_simd) to each finished value.
+template <elementwise_activation A>
 struct activation_epilogue {
   A activation{};
   template <class V> V operator()(V z, std::size_t) const { return activation.apply_simd(z); }
 };
 
-// The epilogue that fuses a's forward pass into the product that feeds it: a itself when it
-// has register-level forms, identity otherwise (then activate_unfused applies it afterwards).
+// The epilogue that fuses a's forward pass into the product that feeds it: a itself when it is
+// element-wise, identity otherwise (then activate_unfused applies it afterwards).
 template <activation A>
 auto fused_activation(const A& a) {
-  if constexpr (simd_activation<A>)
+  if constexpr (A::elementwise)
     return activation_epilogue<A>{a};
   else
     return identity_epilogue{};

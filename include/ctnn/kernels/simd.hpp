@@ -1,5 +1,5 @@
 #pragma once
-// Small SIMD vocabulary shared by the kernels and the activations' register-level forms
+// Small SIMD vocabulary shared by the kernels and the activations' one form of f and f'
 // (apply_simd / backward_simd): the same source works on xsimd batches of any arch and on plain
 // float / double values.
 #include "../detail/xsimd.hpp"  // first: see detail/xsimd.hpp

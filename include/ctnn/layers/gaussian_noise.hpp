@@ -12,19 +12,13 @@
 // millionths, so it prints readably in compiler messages (gaussian_noise_stddev{100000} is 0.1)
 // and 0.1f and 0.1 are the same stddev.
 #include <algorithm>
-#include <array>
-#include <cstddef>
 #include <cstdint>
 #include <limits>
-#include <span>
-#include <stdexcept>
 #include <string_view>
 
-#include "../core/layer.hpp"
-#include "../core/shape.hpp"
 #include "../detail/check_link.hpp"
 #include "../detail/random.hpp"
-#include "../detail/no_parameters.hpp"
+#include "detail/training_noise.hpp"
 
 namespace ctnn {
 
@@ -51,56 +45,30 @@ struct gaussian_noise_stddev {
   }
 };
 
+namespace detail {
+// gaussian_noise's error tag (detail/check_link.hpp).
+struct gaussian_noise_invalid_stddev {
+  template <std::size_t Position, class Layer, class InputShape>
+  struct report {
+    static_assert(layer_accepts<Position, Layer, InputShape>,
+                  "ctnn::sequential: the layer at Position (gaussian_noise) has a negative or non-finite standard deviation; the noise's stddev must be a finite value of at least 0");
+  };
+};
+}  // namespace detail
+
 template <gaussian_noise_stddev Stddev>
-struct gaussian_noise {
-  using ctnn_layer_spec = void;
+struct gaussian_noise
+    : detail::training_noise_spec<gaussian_noise<Stddev>, Stddev.valid(), detail::gaussian_noise_invalid_stddev> {
   static constexpr std::string_view kind = "gaussian_noise";
   static constexpr double stddev = Stddev.value();
 
-  struct invalid_stddev {
-    template <std::size_t Position, class Layer, class InputShape>
-    struct report {
-      static_assert(detail::layer_accepts<Position, Layer, InputShape>,
-                    "ctnn::sequential: the layer at Position (gaussian_noise) has a negative or non-finite standard deviation; the noise's stddev must be a finite value of at least 0");
-    };
-  };
-
-  template <class In>
-  static constexpr auto validate() {
-    if constexpr (Stddev.valid()) return detail::link_ok{};
-    else return invalid_stddev{};
-  }
-
-  template <class In>
-  class layer : public detail::no_parameters {
-   public:
-    using input_shape = In;
-    using output_shape = In;
-    static constexpr std::string_view kind = gaussian_noise::kind;
-    template <class D>
-    static constexpr void describe(D& d) { d.millionths("stddev", stddev); }
-
-    template <class T>
-    void forward(const forward_io<T>& io, pass_context& ctx) const {
-      const std::size_t count = io.n * In::size;
-      if (!active(ctx)) {
-        std::copy(io.x, io.x + count, io.y);
-        return;
-      }
-      if (ctx.rng == nullptr)
-        throw std::invalid_argument("ctnn::gaussian_noise: a training pass needs a random generator (pass_context::rng)");
-      for (std::size_t i = 0; i < count; ++i) io.y[i] = io.x[i] + static_cast<T>(stddev * ctx.rng->normal());
-    }
-
-    // y = x + noise: dx = dy, in training and inference alike.
-    template <class T>
-    void backward(const backward_io<T>& io, pass_context&) const {
-      if (io.dx) std::copy(io.dy, io.dy + io.n * In::size, io.dx);
-    }
-
-   private:
-    static bool active(const pass_context& ctx) { return ctx.phase == mode::training && stddev > 0; }
-  };
+  // The noise policy (layers/detail/training_noise.hpp): each value's draw is added to it, so
+  // dL/dx = dL/dy in both phases and nothing needs to be kept for the backward pass.
+  static constexpr bool on = stddev > 0;
+  static constexpr bool keeps_draws = false;
+  template <class T> static T draw(detail::rng& r) { return static_cast<T>(stddev * r.normal()); }
+  template <class T> static T apply(T x, T noise) { return x + noise; }
+  template <class D> static constexpr void describe(D& d) { d.millionths("stddev", stddev); }
 };
 
 }  // namespace ctnn

@@ -9,15 +9,13 @@
 // what Keras does (and why its default epsilon, 1e-7, is not PyTorch's 1e-8 on sqrt(v_hat)).
 // alpha is computed in double once per call, so it stays accurate for any step count.
 // State: [m | v | vhat if amsgrad].
-#include "../detail/xsimd.hpp"  // first: see detail/xsimd.hpp
+#include "detail/element_update.hpp"  // first: it includes xsimd (see detail/xsimd.hpp)
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string_view>
 
-
-#include "../detail/simd_loop.hpp"
 #include "optimizer.hpp"
 
 CTNN_DETAIL_SIMD_BEGIN
@@ -32,20 +30,12 @@ struct adam {
 
   static constexpr std::string_view name = "adam";
 
-  constexpr std::size_t state_size(std::size_t parameter_count) const noexcept {
-    return parameter_count * (amsgrad ? 3 : 2);
-  }
+  constexpr std::size_t state_slots() const noexcept { return amsgrad ? 3 : 2; }
+  constexpr std::size_t state_size(std::size_t n) const noexcept { return ctnn::detail::state_size(*this, n); }
 
   bool update(std::span<float> params, std::span<const float> grads, std::span<float> state,
               std::uint64_t step) const {
-    const std::size_t n = params.size();
-    ctnn::detail::check_update_arguments(name, n, grads.size(), state.size(), state_size(n),
-                                         step);
-    float* w = params.data();
-    const float* g = grads.data();
-    float* m = state.data();
-    float* v = m + n;
-    float* vhat = v + n;  // used only when amsgrad
+    namespace simd = ctnn::detail;  // qualified: ADL would also find xsimd::store
     const double t = static_cast<double>(step);
     const float alpha = static_cast<float>(
         double{learning_rate} * std::sqrt(1.0 - std::pow(double{beta_2}, t)) /
@@ -53,37 +43,39 @@ struct adam {
     const float one_minus_beta_1 = 1.0f - beta_1;
     const float one_minus_beta_2 = 1.0f - beta_2;
     const float eps = epsilon;
-    bool committed = true;
-    ctnn::detail::with_flag(amsgrad, [=, &committed](auto is_amsgrad) {
+    return simd::element_update(*this, {params, grads, state, step}, {amsgrad},
+                                [=](const simd::update_arrays& a, auto is_amsgrad) {
       constexpr bool amsgrad_v = decltype(is_amsgrad)::value;
-      ctnn::detail::simd_for(n, [=, &committed](std::size_t i, auto width) {
-        constexpr std::size_t width_v = decltype(width)::value;
-        namespace simd = ctnn::detail;  // qualified: ADL would also find xsimd::store
-        const auto gi = simd::load<width_v>(g + i);
-        const auto mo = simd::load<width_v>(m + i);
-        const auto vo = simd::load<width_v>(v + i);
+      float* w = a.w;
+      const float* g = a.g;
+      float* m = a.slot(0);
+      float* v = a.slot(1);
+      float* vhat = a.slot(2);  // used only when amsgrad
+      return [=]<std::size_t W>(std::size_t i) {
+        const auto gi = simd::load<W>(g + i);
+        const auto mo = simd::load<W>(m + i);
+        const auto vo = simd::load<W>(v + i);
         const auto mi = mo + (gi - mo) * one_minus_beta_1;
         const auto vi = vo + (gi * gi - vo) * one_minus_beta_2;
         auto vho = vi, vhi = vi;  // used only with amsgrad
         if constexpr (amsgrad_v) {
-          vho = simd::load<width_v>(vhat + i);
+          vho = simd::load<W>(vhat + i);
           vhi = xsimd::max(vho, vi);
         }
-        const auto wi = simd::load<width_v>(w + i);
+        const auto wi = simd::load<W>(w + i);
         const auto wn = wi - mi * alpha / (xsimd::sqrt(vhi) + eps);
         // One commit per element: m, v (vhat) and w take the step together or not at all. A
         // finite w needs a finite m; v must be checked itself (g*g can overflow to infinity,
         // which only slows the step down).
         const auto keep = simd::is_finite(vi) & simd::is_finite(wn);
         if constexpr (amsgrad_v)
-          committed &= simd::commit(keep, simd::slot(m + i, mi, mo), simd::slot(v + i, vi, vo),
-                                    simd::slot(vhat + i, vhi, vho), simd::slot(w + i, wn, wi));
+          return simd::commit(keep, simd::slot(m + i, mi, mo), simd::slot(v + i, vi, vo),
+                              simd::slot(vhat + i, vhi, vho), simd::slot(w + i, wn, wi));
         else
-          committed &= simd::commit(keep, simd::slot(m + i, mi, mo), simd::slot(v + i, vi, vo),
-                                    simd::slot(w + i, wn, wi));
-      });
+          return simd::commit(keep, simd::slot(m + i, mi, mo), simd::slot(v + i, vi, vo),
+                              simd::slot(w + i, wn, wi));
+      };
     });
-    return committed;
   }
 };
 

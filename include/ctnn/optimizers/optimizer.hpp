@@ -11,8 +11,13 @@
 //   o.learning_rate         a public float data member.
 //   O::name                 a static constexpr std::string_view: Keras' name in lowercase
 //                           ("rmsprop").
-//   o.state_size(n)         -> std::size_t: how many floats of state n parameters need. It may
-//                           depend on run-time hyperparameters (momentum, centered, amsgrad).
+//   o.state_slots()         -> std::size_t: how many floats of state each parameter keeps (the
+//                           optimizer's state variables: adam 2, or 3 with amsgrad; sgd 1 with
+//                           momentum, 0 without). It may depend on run-time hyperparameters
+//                           (momentum, centered, amsgrad).
+//   o.state_size(n)         -> std::size_t: how many floats of state n parameters need,
+//                           state_slots() * n (law 1; every optimizer derives it with
+//                           detail::state_size).
 //   o.update(params, grads, state, step)
 //                           applies one step to params and state in place; returns a bool:
 //                           whether every element took its step (law 7). An optimizer whose
@@ -21,10 +26,13 @@
 //
 // Laws (tests/optimizers/optimizers.cpp checks them for every optimizer):
 //   1. State is zero-initialized by the caller before step 1 and handed back unchanged with
-//      step = 1, 2, 3, ...; it is laid out as consecutive blocks of n floats, one per state
-//      variable, in the order each header documents (adam: [m | v | vhat]).
+//      step = 1, 2, 3, ...; it is laid out as state_slots() consecutive blocks of n floats, one
+//      per state variable, in the order each header documents (adam: [m | v | vhat]), so
+//      state_size(n) == state_slots() * n. Slot k of parameter i is state[k*n + i]: a model
+//      may update slices of its parameters in parallel when state_slots() <= 1, and the
+//      weight files store slot k of each tensor as tensor optimizer/<k>/<name>.
 //   2. update reads learning_rate and every other hyperparameter on every call and never
-//      modifies the optimizer. A hyperparameter change that changes state_size (momentum 0 ->
+//      modifies the optimizer. A hyperparameter change that changes state_slots (momentum 0 ->
 //      0.9) needs fresh state; update rejects state of the wrong size.
 //   3. update is element-wise: params[i] and state[k*n + i] depend only on params[i], grads[i],
 //      state[k*n + i], step and the hyperparameters. So the result does not depend on where an
@@ -45,12 +53,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
-#include <stdexcept>
-#include <string>
 #include <string_view>
 #include <type_traits>
-
-#include "../detail/xsimd.hpp"  // CTNN_DETAIL_SIMD_BEGIN / _END
 
 namespace ctnn {
 
@@ -62,39 +66,18 @@ concept optimizer = std::default_initializable<O> && std::copyable<O> &&
       { O::name } -> std::convertible_to<std::string_view>;
       // O::name is a constant expression:
       typename std::integral_constant<std::size_t, std::string_view{O::name}.size()>;
+      { o.state_slots() } -> std::same_as<std::size_t>;
       { o.state_size(n) } -> std::same_as<std::size_t>;
       o.update(params, grads, state, step);
     };
 
 namespace detail {
 
-// The argument checks every optimizer's update makes first, worded as call + rule.
-inline void check_update_arguments(std::string_view optimizer_name, std::size_t param_count,
-                                   std::size_t grad_count, std::size_t state_count,
-                                   std::size_t expected_state_count, std::uint64_t step) {
-  const auto fail = [&](std::string rule) {
-    throw std::invalid_argument("ctnn::optim::" + std::string(optimizer_name) +
-                                "::update(params, grads, state, step) requires " + rule);
-  };
-  if (grad_count != param_count)
-    fail("grads.size() == params.size(); got " + std::to_string(grad_count) + " gradients for " +
-         std::to_string(param_count) + " parameters");
-  if (state_count != expected_state_count)
-    fail("state.size() == state_size(params.size()) == " + std::to_string(expected_state_count) +
-         " for " + std::to_string(param_count) + " parameters; got " +
-         std::to_string(state_count) +
-         " (did a hyperparameter that sizes the state, such as momentum, change?)");
-  if (step == 0) fail("step >= 1 (steps count from 1)");
-}
-
-// Calls f(std::true_type{}) or f(std::false_type{}), so a run-time switch (momentum, nesterov,
-// centered, amsgrad) is decided once per update instead of once per element.
-template <class F>
-void with_flag(bool flag, F&& f) {
-  if (flag) f(std::true_type{});
-  else f(std::false_type{});
+// o.state_size(n) for every optimizer: state_slots() blocks of n floats (law 1).
+template <class O>
+constexpr std::size_t state_size(const O& o, std::size_t parameter_count) noexcept {
+  return o.state_slots() * parameter_count;
 }
 
 }  // namespace detail
 }  // namespace ctnn
-

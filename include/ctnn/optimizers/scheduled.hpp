@@ -24,7 +24,8 @@ struct scheduled {
 
   static constexpr std::string_view name = Optimizer::name;
 
-  std::size_t state_size(std::size_t parameter_count) const { return optimizer.state_size(parameter_count); }
+  std::size_t state_slots() const { return optimizer.state_slots(); }
+  std::size_t state_size(std::size_t parameter_count) const { return ctnn::detail::state_size(*this, parameter_count); }
 
   decltype(auto) update(std::span<float> params, std::span<const float> grads, std::span<float> state,
                         std::uint64_t step) const {

@@ -4,12 +4,12 @@
 //   momentum == 0:  w -= lr*g
 //   otherwise:      v = momentum*v - lr*g;  w += nesterov ? momentum*v - lr*g : v
 // State: [v] when momentum != 0, none otherwise (with momentum 0, v would just be -lr*g).
+#include "detail/element_update.hpp"  // first: it includes xsimd (see detail/xsimd.hpp)
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string_view>
 
-#include "../detail/simd_loop.hpp"
 #include "optimizer.hpp"
 
 CTNN_DETAIL_SIMD_BEGIN
@@ -22,47 +22,37 @@ struct sgd {
 
   static constexpr std::string_view name = "sgd";
 
-  constexpr std::size_t state_size(std::size_t parameter_count) const noexcept {
-    return momentum != 0.0f ? parameter_count : 0;
-  }
+  constexpr std::size_t state_slots() const noexcept { return momentum != 0.0f ? 1 : 0; }
+  constexpr std::size_t state_size(std::size_t n) const noexcept { return ctnn::detail::state_size(*this, n); }
 
   bool update(std::span<float> params, std::span<const float> grads, std::span<float> state,
               std::uint64_t step) const {
-    const std::size_t n = params.size();
-    ctnn::detail::check_update_arguments(name, n, grads.size(), state.size(), state_size(n),
-                                         step);
-    float* w = params.data();
-    const float* g = grads.data();
+    namespace simd = ctnn::detail;  // qualified: ADL would also find xsimd::store
     const float lr = learning_rate;
     const float mu = momentum;
-    bool committed = true;
-    if (mu == 0.0f) {
-      ctnn::detail::simd_for(n, [=, &committed](std::size_t i, auto width) {
-        constexpr std::size_t width_v = decltype(width)::value;
-        namespace simd = ctnn::detail;  // qualified: ADL would also find xsimd::store
-        const auto wi = simd::load<width_v>(w + i);
-        const auto wn = wi - lr * simd::load<width_v>(g + i);
-        committed &= simd::commit(simd::is_finite(wn), simd::slot(w + i, wn, wi));
-      });
-      return committed;
-    }
-    float* v = state.data();
-    ctnn::detail::with_flag(nesterov, [=, &committed](auto is_nesterov) {
+    return simd::element_update(*this, {params, grads, state, step}, {mu != 0.0f, mu != 0.0f && nesterov},
+                                [=](const simd::update_arrays& a, auto has_momentum, auto is_nesterov) {
+      constexpr bool momentum_v = decltype(has_momentum)::value;
       constexpr bool nesterov_v = decltype(is_nesterov)::value;
-      ctnn::detail::simd_for(n, [=, &committed](std::size_t i, auto width) {
-        constexpr std::size_t width_v = decltype(width)::value;
-        namespace simd = ctnn::detail;  // qualified: ADL would also find xsimd::store
-        const auto gi = simd::load<width_v>(g + i);
-        const auto vo = simd::load<width_v>(v + i);
-        const auto vi = mu * vo - lr * gi;
-        const auto wi = simd::load<width_v>(w + i);
-        auto wn = wi + vi;
-        if constexpr (nesterov_v) wn = wi + (mu * vi - lr * gi);
-        committed &= simd::commit(simd::is_finite(vi) & simd::is_finite(wn), simd::slot(v + i, vi, vo),
-                                  simd::slot(w + i, wn, wi));
-      });
+      float* w = a.w;
+      const float* g = a.g;
+      float* v = a.slot(0);  // used only with momentum
+      return [=]<std::size_t W>(std::size_t i) {
+        const auto wi = simd::load<W>(w + i);
+        if constexpr (!momentum_v) {
+          const auto wn = wi - lr * simd::load<W>(g + i);
+          return simd::commit(simd::is_finite(wn), simd::slot(w + i, wn, wi));
+        } else {
+          const auto gi = simd::load<W>(g + i);
+          const auto vo = simd::load<W>(v + i);
+          const auto vi = mu * vo - lr * gi;
+          auto wn = wi + vi;
+          if constexpr (nesterov_v) wn = wi + (mu * vi - lr * gi);
+          return simd::commit(simd::is_finite(vi) & simd::is_finite(wn), simd::slot(v + i, vi, vo),
+                              simd::slot(w + i, wn, wi));
+        }
+      };
     });
-    return committed;
   }
 };
 

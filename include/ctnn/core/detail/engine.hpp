@@ -312,19 +312,19 @@ class engine {
                detail::first_out_of_range(st.data(), st.size(), std::numeric_limits<float>::max()) == st.size();
       }
     };
-    const std::size_t n = params_.size(), slice = std::size_t{1} << 16;
+    const std::size_t n = params_.size(), slice = std::size_t{1} << 16, slots = optimizer_.state_slots();
     // Several threads: slices of 2^16 parameters updated in parallel when the optimizer keeps
-    // at most one state block (sgd, rmsprop; optimizer law 3: updates are element-wise, a
-    // slice of the parameters takes the same slice of that block). Slices start at multiples
-    // of every SIMD width, so each value is computed as in one call: the same bits.
-    if (kernels::max_threads() > 1 && n > slice && state_.size() == optimizer_.state_size(n) &&
-        state_.size() <= n) {
-      const bool has_state = !state_.empty();
+    // at most one state slot (sgd, rmsprop; optimizer laws 1 and 3: updates are element-wise,
+    // a slice of the parameters takes the same slice of that slot). Slices start at multiples
+    // of every SIMD width, so each value is computed as in one call: the same bits. State that
+    // no longer fits the optimizer (a hyperparameter changed) goes to the one call, which
+    // rejects it.
+    if (kernels::max_threads() > 1 && n > slice && slots <= 1 && state_.size() == optimizer_.state_size(n)) {
       std::atomic<bool> committed{true};
       kernels::detail::parallel_for(kernels::max_threads(), (n + slice - 1) / slice, [&](std::size_t s) {
         const std::size_t first = s * slice, count = std::min(slice, n - first);
         if (!run(std::span<float>(params_.data() + first, count), std::span<const float>(grads_.data() + first, count),
-                 std::span<float>(state_.data() + (has_state ? first : 0), has_state ? count : 0)))
+                 std::span<float>(state_.data() + slots * first, slots * count)))
           committed = false;
       });
       return committed;

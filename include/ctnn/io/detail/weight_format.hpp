@@ -41,6 +41,17 @@ concept has_rng_state = requires(M& m, const M& c, const std::array<std::uint64_
   m.set_rng_state(s);
 };
 
+// The optimizer state slots a weight file holds for model m (docs/format.md, OPTM): its
+// optimizer's state_slots(), slot k being block k of m.optimizer_state(), parameters().size()
+// floats (optimizer law 1). None for a model without parameters, and none when the state no
+// longer fits the optimizer (a hyperparameter that sizes it changed after the model was built;
+// the model's next update rejects that state too).
+template <class M>
+std::size_t optimizer_state_slots(const M& m) {
+  const std::size_t storage = m.parameters().size(), slots = m.optimizer().state_slots();
+  return storage != 0 && m.optimizer_state().size() == slots * storage ? slots : 0;
+}
+
 // Element types a file may declare; ctnn reads float32 only, the others are named in errors.
 enum class dtype : std::uint8_t { float32 = 1, float64 = 2, float16 = 3, bfloat16 = 4, int32 = 5, int64 = 6, uint8 = 7 };
 

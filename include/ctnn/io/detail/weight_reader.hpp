@@ -274,11 +274,9 @@ void load_weights(model<Network, Loss, Optimizer>& m, std::span<const std::byte>
                      "the saved model had diverged, or the export is broken");
   }
 
-  // Optimizer state: Optimizer's slots (state_size / parameter_storage blocks of the arena).
-  const std::size_t storage = m.parameters().size(), state = m.optimizer_state().size();
-  const std::size_t slots = storage == 0 || state % storage != 0 ? 0 : state / storage;
-  const bool compatible = p.optimizer && p.optimizer->name == Optimizer::name && p.optimizer->slots == slots &&
-                          (storage == 0 || state % storage == 0);
+  // Optimizer state: Optimizer's slots, each a block of parameter_storage floats of the arena.
+  const std::size_t storage = m.parameters().size(), slots = optimizer_state_slots(m);
+  const bool compatible = p.optimizer && p.optimizer->name == Optimizer::name && p.optimizer->slots == slots;
   if (options.optimizer != load_options::optimizer_policy::ignore) {
     if (compatible) {
       for (std::size_t k = 0; k < slots; ++k)

@@ -72,8 +72,7 @@ byte_vector write_weights(const model<Network, Loss, Optimizer>& m, const save_o
 
   if (options.optimizer_state) {
     const auto state = m.optimizer_state();
-    const std::size_t storage = params.size();
-    const std::size_t slots = storage == 0 ? 0 : state.size() / storage;
+    const std::size_t storage = params.size(), slots = optimizer_state_slots(m);
     w.text(tag_optimizer);
     w.u64(2 + Optimizer::name.size() + 4 + 8);
     w.u16(static_cast<std::uint16_t>(Optimizer::name.size()));
