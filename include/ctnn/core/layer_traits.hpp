@@ -12,7 +12,7 @@
 //   state_tensors() -> range of state_tensor state_tensors(l)           none
 //     that state, viewed for save/load (float64, by name)
 //   static constexpr bool regularized        regularized                false
-//     with penalty(parameters, p) / add_gradient(parameters, p, g) (detail/regularization.hpp)
+//     with penalty(parameters, p) / add_gradient(parameters, p, g) (layers/detail/regularization.hpp)
 //   static constexpr bool checks_gradients   checks_gradients           false
 //     backward() reports every gradient it writes to pass_context::gradients
 //   using activation_type + member activation  activation_type          void

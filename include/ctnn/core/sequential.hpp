@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "../activations/activation.hpp"
-#include "../detail/activation_layer.hpp"
+#include "../layers/detail/activation_layer.hpp"
 #include "../detail/aligned_buffer.hpp"
 #include "../detail/check_link.hpp"
 #include "detail/layout.hpp"

@@ -28,8 +28,8 @@
 #include "../detail/aligned_buffer.hpp"
 #include "../detail/check_link.hpp"
 #include "../detail/options.hpp"
-#include "../detail/weight_options.hpp"
-#include "../detail/window2d.hpp"
+#include "detail/weight_options.hpp"
+#include "detail/window2d.hpp"
 #include "../kernels/affine.hpp"
 #include "../kernels/matmul.hpp"
 #include "../kernels/matrix_ref.hpp"
@@ -61,7 +61,7 @@ struct conv2d {
   using padding_type = detail::find_option_t<detail::is_padding, padding::valid, Options...>;
   static constexpr bool same_padding = std::is_same_v<padding_type, padding::same>;
 
-  // Its own error tag (detail/check_link.hpp); the window's are detail/window2d.hpp's.
+  // Its own error tag (detail/check_link.hpp); the window's are layers/detail/window2d.hpp's.
   struct unknown_option {
     template <std::size_t Position, class Layer, class InputShape>
     struct report {

@@ -15,7 +15,7 @@
 #include "../core/layer.hpp"
 #include "../detail/aligned_buffer.hpp"
 #include "../detail/check_link.hpp"
-#include "../detail/weight_options.hpp"
+#include "detail/weight_options.hpp"
 #include "../kernels/affine.hpp"
 #include "../kernels/matmul.hpp"
 #include "../kernels/matrix_ref.hpp"

@@ -11,7 +11,7 @@
 #include "../core/layer.hpp"
 #include "../core/shape.hpp"
 #include "../detail/check_link.hpp"
-#include "../detail/no_parameters.hpp"
+#include "detail/no_parameters.hpp"
 
 namespace ctnn {
 

@@ -10,8 +10,8 @@
 #include "../core/layer.hpp"
 #include "../core/shape.hpp"
 #include "../detail/check_link.hpp"
-#include "../detail/no_parameters.hpp"
-#include "../detail/window2d.hpp"
+#include "detail/no_parameters.hpp"
+#include "detail/window2d.hpp"
 
 namespace ctnn {
 

@@ -16,8 +16,8 @@
 
 #include "../core/layer.hpp"
 #include "../core/shape.hpp"
-#include "../detail/no_parameters.hpp"
-#include "../detail/pool2d_spec.hpp"
+#include "detail/no_parameters.hpp"
+#include "detail/pool2d_spec.hpp"
 #include "padding.hpp"
 #include "pool.hpp"
 #include "strides.hpp"

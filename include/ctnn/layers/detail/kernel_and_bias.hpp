@@ -2,7 +2,7 @@
 // The parameter side of every layer that has one kernel and an optional bias (dense, conv2d):
 // the tensors and their place in the layer's arena slice, Keras' fans, the initializers, the
 // regularizers and the fused output activation, all from the layer's weight options
-// (detail/weight_options.hpp). One implementation, so the two layers cannot drift apart.
+// (layers/detail/weight_options.hpp). One implementation, so the two layers cannot drift apart.
 #include <array>
 #include <cstddef>
 #include <span>
@@ -10,7 +10,7 @@
 #include "../../core/layer.hpp"
 #include "../../detail/aligned_buffer.hpp"
 #include "../../detail/random.hpp"
-#include "../../detail/regularization.hpp"
+#include "regularization.hpp"
 
 namespace ctnn::detail {
 

@@ -23,7 +23,7 @@
 
 #include "../../core/layer.hpp"
 #include "../../detail/check_link.hpp"
-#include "../../detail/no_parameters.hpp"
+#include "no_parameters.hpp"
 #include "../../detail/random.hpp"
 
 namespace ctnn::detail {

@@ -7,12 +7,12 @@
 #include <cstddef>
 #include <type_traits>
 
-#include "../activations/activation.hpp"
-#include "../activations/linear.hpp"
-#include "../initializers/glorot_uniform.hpp"
-#include "../initializers/zeros.hpp"
-#include "../layers/options.hpp"
-#include "options.hpp"
+#include "../../activations/activation.hpp"
+#include "../../activations/linear.hpp"
+#include "../../initializers/glorot_uniform.hpp"
+#include "../../initializers/zeros.hpp"
+#include "../options.hpp"
+#include "../../detail/options.hpp"
 #include "regularization.hpp"
 
 namespace ctnn::detail {

@@ -5,9 +5,9 @@
 #include <array>
 #include <span>
 
-#include "../core/layer.hpp"
-#include "../kernels/activation.hpp"
-#include "check_link.hpp"
+#include "../../core/layer.hpp"
+#include "../../kernels/activation.hpp"
+#include "../../detail/check_link.hpp"
 #include "no_parameters.hpp"
 
 namespace ctnn::detail {

@@ -6,11 +6,11 @@
 #include <cstddef>
 #include <type_traits>
 
-#include "../layers/padding.hpp"
-#include "../layers/pool.hpp"
-#include "../layers/strides.hpp"
-#include "check_link.hpp"
-#include "options.hpp"
+#include "../padding.hpp"
+#include "../pool.hpp"
+#include "../strides.hpp"
+#include "../../detail/check_link.hpp"
+#include "../../detail/options.hpp"
 #include "window2d.hpp"
 
 namespace ctnn::detail {

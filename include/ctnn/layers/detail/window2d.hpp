@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <type_traits>
 
-#include "check_link.hpp"
+#include "../../detail/check_link.hpp"
 
 namespace ctnn::detail {
 

@@ -9,8 +9,8 @@
 #include <array>
 #include <type_traits>
 
-#include "../core/layer.hpp"
-#include "../regularizers/regularizer.hpp"
+#include "../../core/layer.hpp"
+#include "../../regularizers/regularizer.hpp"
 
 namespace ctnn::detail {
 

@@ -6,8 +6,8 @@
 #include <cstddef>
 #include <span>
 
-#include "../core/layer.hpp"
-#include "random.hpp"
+#include "../../core/layer.hpp"
+#include "../../detail/random.hpp"
 
 namespace ctnn::detail {
 
