@@ -12,7 +12,7 @@
 #include <ctnn/regularizers/l2.hpp>
 
 #include "support/allocation_counter.hpp"
-#include "support/gradient_check.hpp"
+#include "support/layer_test.hpp"
 
 namespace {
 using ctnn::conv2d;
@@ -30,16 +30,8 @@ using cnn = sequential<input<28, 28, 1>,
                        ctnn::dense<64, ctnn::relu>,
                        ctnn::dense<10, ctnn::softmax>>;
 
-template <class Spec, class In>
-using bound = typename Spec::template layer<In>;
-
-template <class T>
-std::vector<T> random_values(std::size_t count, std::uint64_t seed, double lo = -1, double hi = 1) {
-  ctnn::detail::rng r(seed);
-  std::vector<T> v(count);
-  for (auto& x : v) x = static_cast<T>(r.uniform(lo, hi));
-  return v;
-}
+using ctnn_test::bound;
+using ctnn_test::random_values;
 
 // The convolution written as its definition, independently of im2col and the GEMM: for every
 // output (s, oy, ox, f), the sum over the window's taps inside the input (padding is zero) of
@@ -110,12 +102,7 @@ void check_against_naive(std::size_t n, std::uint64_t seed) {
 
 // Largest relative error of the analytic gradients, mean squared error against random labels.
 template <class Network>
-double gradient_error(std::size_t n) {
-  ctnn_test::gradient_check<Network, ctnn::loss::mean_squared_error> check(n);
-  ctnn::detail::rng r(11);
-  for (auto& v : check.labels()) v = r.uniform(-1, 1);
-  return check.max_relative_error();
-}
+double gradient_error(std::size_t n) { return ctnn_test::gradient_error<Network>(n, 7, 11); }
 
 }  // namespace
 

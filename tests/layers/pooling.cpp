@@ -7,7 +7,7 @@
 
 #include <ctnn/ctnn.hpp>
 
-#include "support/gradient_check.hpp"
+#include "support/layer_test.hpp"
 
 namespace {
 using ctnn::average_pool2d;
@@ -20,8 +20,7 @@ using ctnn::sequential;
 using ctnn::strides;
 namespace padding = ctnn::padding;
 
-template <class Spec, class In>
-using bound = typename Spec::template layer<In>;
+using ctnn_test::bound;
 
 // Runs a parameterless bound layer forward on n samples; returns y (and leaves the workspace in
 // `work` for a backward pass).
@@ -98,12 +97,7 @@ void check_against_naive(bool max, std::size_t n, std::uint64_t seed) {
 }
 
 template <class Network>
-double gradient_error(std::size_t n) {
-  ctnn_test::gradient_check<Network, ctnn::loss::mean_squared_error> check(n);
-  ctnn::detail::rng r(13);
-  for (auto& v : check.labels()) v = r.uniform(-1, 1);
-  return check.max_relative_error();
-}
+double gradient_error(std::size_t n) { return ctnn_test::gradient_error<Network>(n, 7, 13); }
 
 }  // namespace
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Golden values for ctnn's losses, computed the way Keras 3 computes them (its TensorFlow backend,
 keras/src/backend/tensorflow/nn.py and keras/src/losses/losses.py), in float64 with PyTorch's
-autograd for the gradients. Writes tests/losses/keras_reference.hpp, which tests/losses/losses.cpp
+autograd for the gradients. Writes tests/losses/keras_reference.hpp, which tests/losses/loss_function.cpp
 includes; CTest runs this script with --check to make sure the checked-in file is what it writes.
 
 What Keras does, case by case (output = the model's last activation, n = batch size):

@@ -17,7 +17,7 @@
 // A row-wise activation (softmax, A::elementwise == false) works on the last axis and provides
 // forward_rows(z, y, rows, width) and backward_rows(y, dy, dz, rows, width) on raw buffers.
 //
-// Laws (tests/activations/activations.cpp checks them for every activation):
+// Laws (tests/activations/activation.cpp checks them for every activation):
 //   1. apply_simd and backward_simd agree with an independent double reference of f and f', on
 //      batches and single values alike (so a value's result does not depend on whether a kernel
 //      holds it in a batch or alone, up to float rounding), in float and double.

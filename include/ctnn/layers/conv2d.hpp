@@ -118,9 +118,8 @@ struct conv2d {
     // The window, for the network description (layer_traits<L>::describe).
     template <class D>
     static constexpr void describe(D& d) {
-      d.dims("window", std::array{kernel_height, kernel_width});
-      d.dims("strides", std::array{strides_type::rows, strides_type::columns});
-      d.word("padding", same_padding ? "same" : "valid");
+      detail::describe_window(d, kernel_height, kernel_width, strides_type::rows, strides_type::columns,
+                              same_padding);
     }
 
     // y = f(columns . W + b) in one product: the bias and an element-wise f are applied to the

@@ -13,7 +13,7 @@
 //                                                       (pred may stand in where it is exact)
 //   l.preactivation_gradient(pred, labels, grad, n, width)  dL/dz of the batch-mean loss
 // The model then reports preactivation_value (training and evaluation alike).
-// Laws (tests/losses/losses.cpp): value is zero (or minimal) at the target; gradient matches
+// Laws (tests/losses/loss_function.cpp): value is zero (or minimal) at the target; gradient matches
 // finite differences of value / n, preactivation_gradient those of preactivation_value / n;
 // every value and gradient equals Keras' (tests/losses/keras_reference.py).
 #include <concepts>

@@ -24,7 +24,7 @@
 //                           update returns void is checked by the model after each step
 //                           instead, in a separate pass.
 //
-// Laws (tests/optimizers/optimizers.cpp checks them for every optimizer):
+// Laws (tests/optimizers/optimizer.cpp checks them for every optimizer):
 //   1. State is zero-initialized by the caller before step 1 and handed back unchanged with
 //      step = 1, 2, 3, ...; it is laid out as state_slots() consecutive blocks of n floats, one
 //      per state variable, in the order each header documents (adam: [m | v | vhat]), so

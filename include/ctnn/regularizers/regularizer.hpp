@@ -3,7 +3,7 @@
 // loss (and so reported in it, as Keras does), and its gradient, added to the tensor's gradient.
 //   r.penalty(w) -> double          e.g. l2 * sum(w^2)
 //   r.add_gradient(w, g)            g += d penalty / d w
-// Laws (tests/regularizers/regularizers.cpp): add_gradient matches finite differences of
+// Laws (tests/regularizers/regularizer.cpp): add_gradient matches finite differences of
 // penalty; the penalty of zeros is zero.
 #include <concepts>
 #include <span>

@@ -48,9 +48,7 @@ struct pool2d_spec {
   // The window, for the network description (layer_traits<L>::describe of the bound layers).
   template <class D>
   static constexpr void describe(D& d) {
-    d.dims("window", std::array{pool_height, pool_width});
-    d.dims("strides", std::array{strides_type::rows, strides_type::columns});
-    d.word("padding", same_padding ? "same" : "valid");
+    describe_window(d, pool_height, pool_width, strides_type::rows, strides_type::columns, same_padding);
   }
 
   // Where each window of an In-shaped input lies, and the output's size.

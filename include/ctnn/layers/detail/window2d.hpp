@@ -2,6 +2,7 @@
 // The geometry of a 2D sliding window over a channels-last (height, width, channels) sample,
 // shared by ctnn::conv2d and the pooling layers: output size and padding per axis, Keras'
 // conventions (see layers/padding.hpp), and the one validation of a window against its input.
+#include <array>
 #include <cstddef>
 #include <type_traits>
 
@@ -136,6 +137,15 @@ struct window2d {
       }
   }
 };
+
+// A window's hyperparameters, for the network description (layer_traits<L>::describe).
+template <class D>
+constexpr void describe_window(D& d, std::size_t height, std::size_t width, std::size_t stride_rows,
+                               std::size_t stride_columns, bool same) {
+  d.dims("window", std::array{height, width});
+  d.dims("strides", std::array{stride_rows, stride_columns});
+  d.word("padding", same ? "same" : "valid");
+}
 
 // Height and width of a window option (ctnn::kernel, ctnn::pool); 1 x 1 for anything else, so a
 // wrong option gives only its own static_assert.

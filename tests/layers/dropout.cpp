@@ -7,7 +7,7 @@
 
 #include <ctnn/ctnn.hpp>
 
-#include "support/gradient_check.hpp"
+#include "support/layer_test.hpp"
 
 namespace {
 using ctnn::dropout;
@@ -16,20 +16,14 @@ using ctnn::flatten;
 using ctnn::input;
 using ctnn::sequential;
 
-template <class Spec, class In>
-using bound = typename Spec::template layer<In>;
+using ctnn_test::bound;
 
 // ctnn::dropout<0.3f> where the compiler takes a floating literal for a class-type template
 // argument (GCC 12); clang 14 does not, so the tests spell the portable form.
 using drop30 = dropout<dropout_rate{0.3}>;
 
 template <class Network>
-double gradient_error(std::size_t n) {
-  ctnn_test::gradient_check<Network, ctnn::loss::mean_squared_error> check(n);
-  ctnn::detail::rng r(17);
-  for (auto& v : check.labels()) v = r.uniform(-1, 1);
-  return check.max_relative_error();
-}
+double gradient_error(std::size_t n) { return ctnn_test::gradient_error<Network>(n, 7, 17); }
 
 struct dropout_run {
   std::vector<float> y, mask;
@@ -45,25 +39,6 @@ dropout_run run_dropout(const std::vector<float>& x, std::size_t n, ctnn::mode p
 }
 
 }  // namespace
-
-TEST_CASE("flatten: any rank to rank 1, the values unchanged", "[flatten]") {
-  STATIC_REQUIRE(std::is_same_v<bound<flatten, ctnn::shape<2, 3, 4>>::output_shape, ctnn::shape<24>>);
-  STATIC_REQUIRE(std::is_same_v<bound<flatten, ctnn::shape<5>>::output_shape, ctnn::shape<5>>);
-  STATIC_REQUIRE(bound<flatten, ctnn::shape<2, 3, 4>>::parameter_count == 0);
-  using net = sequential<input<4, 3, 2>, flatten, ctnn::dense<5>>;
-  STATIC_REQUIRE(net::parameter_count == 24 * 5 + 5);
-
-  using L = bound<flatten, ctnn::shape<2, 2, 2>>;
-  L layer;
-  ctnn::pass_context ctx;
-  std::vector<float> x(16), y(16), dx(16);
-  for (std::size_t i = 0; i < x.size(); ++i) x[i] = float(i);
-  layer.forward(ctnn::forward_io<float>{nullptr, x.data(), y.data(), 2, nullptr}, ctx);
-  CHECK(y == x);  // row-major, channels last: the NHWC order itself
-  std::vector<float> dy(x.rbegin(), x.rend());
-  layer.backward(ctnn::backward_io<float>{nullptr, nullptr, x.data(), y.data(), dy.data(), dx.data(), 2}, ctx);
-  CHECK(dx == dy);
-}
 
 TEST_CASE("dropout: the rate is a compile-time constant, checked where the network is composed", "[dropout]") {
   STATIC_REQUIRE(drop30::rate == 0.3);
@@ -150,22 +125,6 @@ TEST_CASE("dropout: backward applies forward's mask", "[dropout]") {
   for (std::size_t i = 0; i < dx.size(); ++i) CHECK(dx[i] == 3.0f * run.y[i]);  // y = x * mask, x = 1
 }
 
-TEST_CASE("flatten and dropout: gradients match finite differences (double precision)", "[flatten][dropout][gradient]") {
-  SECTION("conv2d -> dropout -> flatten -> dense") {
-    using net = sequential<input<4, 3, 2>, ctnn::conv2d<3, ctnn::kernel<2>, ctnn::tanh>, dropout<dropout_rate{0.5}>,
-                           flatten, ctnn::dense<3>>;
-    CHECK(gradient_error<net>(3) < 1e-6);
-  }
-  SECTION("dense -> dropout -> dense") {
-    using net = sequential<input<6>, ctnn::dense<8, ctnn::tanh>, drop30, ctnn::dense<3, ctnn::sigmoid>>;
-    CHECK(gradient_error<net>(4) < 1e-6);
-  }
-  SECTION("flatten between two parameterised layers") {
-    using net = sequential<input<3, 3, 2>, ctnn::conv2d<2, ctnn::kernel<2>, ctnn::elu>, flatten, ctnn::dense<2>>;
-    CHECK(gradient_error<net>(2) < 1e-6);
-  }
-}
-
 TEST_CASE("dropout: a network with dropout trains and its training run reproduces", "[dropout]") {
   using net = sequential<input<4, 4, 1>, ctnn::conv2d<4, ctnn::kernel<3>, ctnn::relu, ctnn::padding::same>,
                          ctnn::max_pool2d<>, flatten, dropout<dropout_rate{0.25}>, ctnn::dense<2, ctnn::softmax>>;
@@ -194,3 +153,19 @@ TEST_CASE("dropout: a network with dropout trains and its training run reproduce
   CHECK(std::get<2>(train(3)) == params);
   CHECK(std::get<2>(train(4)) != params);
 }
+TEST_CASE("flatten and dropout: gradients match finite differences (double precision)", "[flatten][dropout][gradient]") {
+  SECTION("conv2d -> dropout -> flatten -> dense") {
+    using net = sequential<input<4, 3, 2>, ctnn::conv2d<3, ctnn::kernel<2>, ctnn::tanh>, dropout<dropout_rate{0.5}>,
+                           flatten, ctnn::dense<3>>;
+    CHECK(gradient_error<net>(3) < 1e-6);
+  }
+  SECTION("dense -> dropout -> dense") {
+    using net = sequential<input<6>, ctnn::dense<8, ctnn::tanh>, drop30, ctnn::dense<3, ctnn::sigmoid>>;
+    CHECK(gradient_error<net>(4) < 1e-6);
+  }
+  SECTION("flatten between two parameterised layers") {
+    using net = sequential<input<3, 3, 2>, ctnn::conv2d<2, ctnn::kernel<2>, ctnn::elu>, flatten, ctnn::dense<2>>;
+    CHECK(gradient_error<net>(2) < 1e-6);
+  }
+}
+
