@@ -64,6 +64,23 @@ struct chain {
   static constexpr bool valid = true;
 };
 
+// The bound layer of an entry that links models ctnn::layer (core/layer.hpp): checked where it is
+// bound, so a spec whose bound type lacks a member fails here, in one sentence, and ends the
+// chain. (Nothing is bound for an entry that does not link: its error was reported already.)
+template <bool Links, class Entry, class InputShape>
+inline constexpr bool binds_to_layer = false;
+template <class Entry, class InputShape>
+inline constexpr bool binds_to_layer<true, Entry, InputShape> = layer<bind_t<Entry, InputShape>>;
+
+template <bool Links, std::size_t Position, class Entry, class InputShape>
+struct check_binding {};
+template <std::size_t Position, class Entry, class InputShape>
+struct check_binding<true, Position, Entry, InputShape> {
+  using bound = bind_t<Entry, InputShape>;
+  static_assert(layer<bound>,
+                "ctnn::sequential: the entry at Position binds to a type that does not model ctnn::layer (shapes, kind, parameter_count, parameter_storage, parameters, initialize, forward, backward; core/layer.hpp)");
+};
+
 template <bool Ok, std::size_t Position, class In, class S, class... Rest>
 struct chain_next {
   using bound = bind_t<S, In>;
@@ -81,8 +98,10 @@ struct chain_next<false, Position, In, S, Rest...> {
 };
 
 template <std::size_t Position, class In, class S, class... Rest>
-struct chain<Position, In, S, Rest...> : chain_next<entry_links<S, In>, Position, In, S, Rest...> {
+struct chain<Position, In, S, Rest...>
+    : chain_next<binds_to_layer<entry_links<S, In>, S, In>, Position, In, S, Rest...> {
   static_assert(sizeof(check_entry<Position, S, In>) > 0);  // its one sentence, if the entry does not link
+  static_assert(sizeof(check_binding<entry_links<S, In>, Position, S, In>) > 0);  // or if it binds to a non-layer
 };
 
 // The network's head: input first, at least one layer. check_head holds the sentences (each

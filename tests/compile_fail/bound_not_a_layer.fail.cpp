@@ -1,0 +1,17 @@
+// expect: error: static.assert.*failed.*ctnn::sequential: the entry at Position binds to a type that does not model ctnn::layer
+// Twin: bound_not_a_layer.pass.cpp, identical but for the mistake (the bound type has no backward).
+#include <ctnn/ctnn.hpp>
+
+struct identity_spec {
+  using ctnn_layer_spec = void;
+  template <class In>
+  struct layer : ctnn::detail::no_parameters {
+    using input_shape = In;
+    using output_shape = In;
+    static constexpr std::string_view kind = "identity";
+    template <class T> void forward(const ctnn::forward_io<T>&, ctnn::pass_context&) const {}
+  };
+};
+using net = ctnn::sequential<ctnn::input<4>, ctnn::dense<8>, identity_spec>;
+[[maybe_unused]] constexpr std::size_t parameters = net::parameter_count;
+int main() {}
