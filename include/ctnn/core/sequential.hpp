@@ -132,9 +132,15 @@ struct network_head<First, Layers...> {
   template <class F, bool = starts_with_input> struct in { using type = shape<1>; };
   template <class F> struct in<F, true> { using type = typename F::shape_type; };
   using input_shape = typename in<First>::type;
-  using links = std::conditional_t<starts_with_input && (sizeof...(Layers) > 0),
-                                   chain<1, input_shape, Layers...>, chain<0, input_shape>>;
-  static constexpr bool valid = starts_with_input && sizeof...(Layers) > 0 && links::valid;
+  // An input with a zero dimension has its own sentence (core/input.hpp); no layer is bound to
+  // it. Read from the template arguments, not from the input (clang would add errors after
+  // the input's failed static_assert).
+  template <class F> struct zero_dimension : std::false_type {};
+  template <std::size_t... D> struct zero_dimension<input<D...>> : std::bool_constant<((D == 0) || ...)> {};
+  static constexpr bool input_ok = starts_with_input && !zero_dimension<First>::value;
+  using links = std::conditional_t<input_ok && (sizeof...(Layers) > 0), chain<1, input_shape, Layers...>,
+                                   chain<0, input_shape>>;
+  static constexpr bool valid = input_ok && sizeof...(Layers) > 0 && links::valid;
 };
 
 }  // namespace detail
