@@ -19,7 +19,6 @@
 #include "../callbacks/callback.hpp"
 #include "../data/dataset.hpp"
 #include "../data/memory_dataset.hpp"
-#include "../kernels/parallel.hpp"
 #include "../losses/loss_function.hpp"
 #include "../optimizers/optimizer.hpp"
 #include "detail/engine.hpp"
