@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <cstring>
 #include <span>
 #include <string_view>
 #include <type_traits>
@@ -53,7 +54,7 @@ struct max_pool2d : detail::pool2d_spec<Pool, Options...> {
           const T* src = sample + offset;
           const T tap = static_cast<T>(ky * max_pool2d::pool_width + kx);
           if (first) {
-            std::copy(src, src + channels, out);
+            std::memcpy(out, src, channels * sizeof(T));  // inlined, where std::copy calls memmove
             std::fill(winner, winner + channels, tap);
             first = false;
             return;
