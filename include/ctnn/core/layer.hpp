@@ -83,6 +83,20 @@ struct backward_io {
   T* workspace = nullptr;  // what forward() left there for this batch
 };
 
+// Buffers for one time step of a streaming layer (layer_traits<L>::streams, model::step): x is
+// one step of the input (input_shape's last dimension: the features of a step), y one step of the
+// output (output_shape's last dimension, or its whole size for a layer that drops the time axis,
+// such as a recurrent layer without return_sequences: its output after this step), and state
+// the layer's layer_traits<L>::streaming_state_size floats carried from step to step, updated in
+// place; all zeros is the start of a sequence (model::reset_states).
+template <class T>
+struct step_io {
+  const T* params;  // the layer's slice of the parameter arena
+  const T* x;
+  T* y;
+  T* state;
+};
+
 // A bound layer: what every layer has. What a layer may have (a workspace, non-trainable state,
 // a fused activation, ...) is answered by ctnn::layer_traits<L> (core/layer_traits.hpp).
 template <class L>

@@ -18,7 +18,12 @@
 //   using activation_type + member activation  activation_type          void
 //     the output activation fused into the layer; such a layer writes forward_io::preactivation
 //   static constexpr size_t streaming_state_size  streaming_state_size  0
-//     per-sample floats carried from one time step to the next (recurrent layers)
+//     per-sample floats carried from one time step to the next (recurrent layers, the past
+//     inputs of a causal convolution)
+//   template <class T> void step(const step_io<T>&) const   streams     false
+//     a layer on a sequence (input rank 2) that can run one time step at a time (model::step);
+//     layers on rank-1 inputs (after the time axis is gone) stream through forward() on one
+//     sample and declare nothing
 //   static constexpr void describe(D&)       describe(d)                nothing
 //     hyperparameters beyond shapes, activation and parameters, for the network description
 //     (io/network_description.hpp): d.dims("window", {3, 3}), d.word("padding", "same"),
@@ -31,6 +36,8 @@
 #include <span>
 #include <string_view>
 #include <type_traits>
+
+#include "layer.hpp"
 
 namespace ctnn {
 
@@ -80,6 +87,8 @@ struct layer_traits {
     if constexpr (requires { L::streaming_state_size; }) return std::size_t{L::streaming_state_size};
     else return std::size_t{0};
   }();
+
+  static constexpr bool streams = requires(const L& l, const step_io<float>& io) { l.step(io); };
 
   template <class D>
   static constexpr void describe(D& d) {
