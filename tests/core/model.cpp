@@ -1,9 +1,11 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <cmath>
 #include <cstdlib>
 #include <new>
 #include <sstream>
+#include <thread>
 
 #include <ctnn/ctnn.hpp>
 
@@ -90,6 +92,48 @@ TEST_CASE("model: predict_one equals predict on a batch", "[model]") {
     const auto one = m.predict_one(x[i]);
     for (std::size_t k = 0; k < 3; ++k) CHECK(one[k] == Approx(batch[i][k]).epsilon(1e-6));
   }
+}
+
+namespace {
+// Per-step layers on a sequence of 5 steps of 3 features: step t's output is row t of predict.
+using per_step = ctnn::sequential<ctnn::input<5, 3>, ctnn::dense<4, ctnn::tanh>, ctnn::dropout<0.5f>, ctnn::relu,
+                                  ctnn::dense<2>>;
+}  // namespace
+
+TEST_CASE("model: step over a sequence gives predict's rows, one time step at a time", "[model][streaming]") {
+  ctnn::model<per_step, ctnn::loss::mean_squared_error, ctnn::optim::sgd> m;
+  static_assert(decltype(m)::step_input_size == 3 && decltype(m)::step_output_size == 2);
+  ctnn::samples<5, 3> x(1);
+  for (std::size_t i = 0; i < 15; ++i) x.data()[i] = 0.1f * static_cast<float>(i) - 0.7f;
+  const auto whole = m.predict(x);
+  // The same sums, perhaps in another order (a one-row product against a five-row one): each
+  // value of the first layer sums 3 products below 0.7 x 0.93 (glorot_uniform's limit for 3 x 4),
+  // of the second 4 below 1 x 1, so two orders differ by at most 2 x 4 x 2^-24 x 4 per layer,
+  // with tanh and relu (slope <= 1, a few ulps of their own) between: below 1e-5.
+  const double tolerance = 1e-5;
+  for (std::size_t t = 0; t < 5; ++t) {
+    const auto y = m.step(std::span<const float, 3>(x.data() + 3 * t, 3));
+    for (std::size_t k = 0; k < 2; ++k) CHECK(std::abs(y[k] - whole.data()[2 * t + k]) <= tolerance);
+  }
+}
+
+TEST_CASE("model: step performs no heap allocation, also on a second thread after warm_up", "[model][streaming][realtime]") {
+  ctnn::model<per_step, ctnn::loss::mean_squared_error, ctnn::optim::sgd> m;
+  const float x[3] = {0.5f, -0.25f, 1.0f};
+  float sum = 0;
+  CHECK(ctnn_test::count_allocations([&] {
+          for (int rep = 0; rep < 100; ++rep) sum += m.step(std::span<const float, 3>(x, 3))[rep % 2];
+        }) == 0);
+  std::size_t on_thread = 1;
+  std::thread audio([&] {
+    m.warm_up();
+    on_thread = ctnn_test::count_allocations([&] {
+      for (int rep = 0; rep < 100; ++rep) sum += m.step(std::span<const float, 3>(x, 3))[rep % 2];
+    });
+  });
+  audio.join();
+  CHECK(on_thread == 0);
+  CHECK(sum != 0);  // the work was done
 }
 
 TEST_CASE("model: fit learns, evaluate and history agree", "[model]") {

@@ -163,6 +163,18 @@ class model : private detail::engine<Network, Loss, Optimizer> {
   // started. The returned view stays valid until the next call on this model.
   using base::predict_one;
 
+  // Keras' stateful inference on a network over ctnn::input<Timesteps, Features>: step(x) runs
+  // one time step (Features floats) through every layer, each keeping its state (a recurrent
+  // layer's h and c, a causal convolution's past inputs) for the next call, and returns this
+  // step's output; running a whole sequence through step equals predict on it. reset_states()
+  // starts a new sequence; streaming_state() is the state, to save, restore or copy to another
+  // model of the same type. As predict_one: no heap allocation, no lock, no thread (warm_up on
+  // the real-time thread first). A network with a layer that needs the whole sequence (flatten
+  // over time, global pooling, go_backwards) does not compile, naming the layer.
+  using base::step;
+  using base::reset_states;
+  using base::streaming_state;
+
   // One gradient step on one batch (Keras' train_on_batch); returns the batch's mean loss. A
   // step whose loss or gradients are not finite is not applied: it throws std::domain_error
   // saying why, with the parameters and optimizer state as they were.

@@ -82,6 +82,13 @@ struct dense {
                               base::bias_of(io.params), io.y, activation, io.preactivation);
     }
 
+    // One time step of a sequence (model::step): the same map on one step's features.
+    template <class T>
+      requires(In::rank == 2)
+    void step(const step_io<T>& io) const {
+      kernels::affine_forward(1, Units, in_features, io.x, io.params, base::bias_of(io.params), io.y, activation);
+    }
+
     // dz = dy f'(z) (in place) and db = column sums of dz in one pass, then dW = x^T dz and
     // dx = dz W^T.
     // Reports its gradients to ctx.gradients (core/gradient_guard.hpp): the kernel's as the

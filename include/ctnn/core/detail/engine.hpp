@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "../../detail/aligned_buffer.hpp"
+#include "../../detail/check_link.hpp"
 #include "../../detail/finite.hpp"
 #include "../../detail/random.hpp"
 #include "../../kernels/parallel.hpp"
@@ -44,6 +45,24 @@ struct model_options {
 
 namespace detail {
 
+// What model::step refuses, each in one sentence.
+template <class InputShape>
+inline constexpr bool is_a_sequence = false;
+struct not_a_sequence {
+  template <class InputShape>
+  struct report {
+    static_assert(is_a_sequence<InputShape>,
+                  "ctnn::model::step: the network's input InputShape is not a sequence; step runs a network on ctnn::input<Timesteps, Features> one step of Features at a time");
+  };
+};
+struct cannot_stream {
+  template <std::size_t Position, class Layer, class InputShape>
+  struct report {
+    static_assert(layer_accepts<Position, Layer, InputShape>,
+                  "ctnn::model::step: the layer at Position cannot run one time step at a time (it needs the whole sequence: flatten or global pooling over time, go_backwards, a convolution that is not causal with stride 1); use predict on whole sequences");
+  };
+};
+
 template <class Network, class Loss, class Optimizer>
 class engine {
  public:
@@ -56,7 +75,7 @@ class engine {
       : loss_(loss), optimizer_(optimizer), seed_(options.seed), rng_(options.seed),
         params_(Network::parameter_storage, 0.0f), grads_(Network::parameter_storage, 0.0f),
         state_(optimizer.state_size(Network::parameter_storage), 0.0f),
-        inference_(Network::inference_workspace_size, 0.0f) {
+        inference_(Network::inference_workspace_size, 0.0f), streaming_(layout::streaming_state_storage, 0.0f) {
     initialize(std::make_index_sequence<Network::layer_count>{});
     warm_up();
   }
@@ -84,6 +103,38 @@ class engine {
       return std::span<const float, output_shape::size>(inference_.data(), output_shape::size);
     }
   }
+
+  // ---- Streaming: Keras' stateful inference, one time step at a time --------------------
+  static constexpr std::size_t step_input_size = Network::layout::step_input_size;
+  static constexpr std::size_t step_output_size = Network::layout::step_output_size;
+
+  // One time step of a sequence (step_input_size features) through every layer, each carrying
+  // its state from the previous call; returns this step's output (the last layer's step, or its
+  // whole output where the time axis is gone: what predict would give for the sequence so far).
+  // As predict_one: no heap allocation, no lock, no thread started; the view stays valid until
+  // the next call. A network that cannot stream does not compile (one sentence naming the layer).
+  std::span<const float, step_output_size> step(std::span<const float, step_input_size> x) {
+    const std::span<const float, step_output_size> out(inference_.data(), step_output_size);
+    if constexpr (input_shape::rank != 2) {
+      (void)sizeof(not_a_sequence::report<input_shape>);
+    } else if constexpr (layout::first_not_streaming < Network::layer_count) {
+      using L = std::tuple_element_t<layout::first_not_streaming, typename Network::layer_types>;
+      (void)sizeof(cannot_stream::report<layout::first_not_streaming, L, typename L::input_shape>);
+    } else {
+      const kernels::thread_limit one_thread(1);
+      pass_context ctx{mode::inference, &rng_};
+      const auto b = layout::carve(inference_.data(), 1, {});
+      layout::step(layers_, params_.data(), x.data(), streaming_.data(), b, ctx);
+      return std::span<const float, step_output_size>(b.output(), step_output_size);
+    }
+    return out;
+  }
+  // Back to the start of a sequence: every layer's streaming state is zero.
+  void reset_states() noexcept { std::fill(streaming_.begin(), streaming_.end(), 0.0f); }
+  // The streaming state of every layer (layer I's at layout::streaming_state_offsets[I]), to
+  // save, restore or copy to another model of the same type.
+  std::span<float> streaming_state() noexcept { return {streaming_.data(), streaming_.size()}; }
+  std::span<const float> streaming_state() const noexcept { return {streaming_.data(), streaming_.size()}; }
 
   // The flat parameter arena (layer slices at Network::parameter_offsets, SIMD padding between).
   std::span<float> parameters() noexcept { return {params_.data(), params_.size()}; }
@@ -339,7 +390,7 @@ class engine {
   std::uint64_t seed_;
   detail::rng rng_;
   std::uint64_t step_ = 0;
-  detail::aligned_vector params_, grads_, state_, inference_, work_;
+  detail::aligned_vector params_, grads_, state_, inference_, streaming_, work_;
   std::size_t capacity_ = 0;
 };
 

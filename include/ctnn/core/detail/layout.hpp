@@ -94,6 +94,53 @@ struct layout<InputShape, std::tuple<Ls...>> {
   static constexpr std::size_t widest =
       std::max({aligned_count(InputShape::size), aligned_count(Ls::output_shape::size)...});
 
+  // ---- Streaming (model::step): one time step of a sequence through every layer ----------
+  // A layer on a sequence (input rank 2) streams through its step() (layer_traits<L>::streams),
+  // carrying layer_traits<L>::streaming_state_size floats; a layer after the time axis is gone
+  // (input rank 1) streams through forward() on one sample.
+  template <class L>
+  static constexpr bool streams_ = L::input_shape::rank == 1 || layer_traits<L>::streams;
+  // The first layer that cannot run step by step, or layer_count.
+  static constexpr std::size_t first_not_streaming = [] {
+    constexpr std::array<bool, layer_count> streams{streams_<Ls>...};
+    for (std::size_t i = 0; i < layer_count; ++i)
+      if (!streams[i]) return i;
+    return layer_count;
+  }();
+  // Where each layer's state starts in the streaming state, and its floats.
+  static constexpr std::array<std::size_t, layer_count> streaming_state_offsets =
+      offsets_of(std::array<std::size_t, layer_count>{aligned_count(layer_traits<Ls>::streaming_state_size)...});
+  static constexpr std::size_t streaming_state_storage =
+      sum(std::array<std::size_t, layer_count>{aligned_count(layer_traits<Ls>::streaming_state_size)...});
+  // Floats of one step's input (a step of the network's input) and output (a step of the last
+  // layer's output, or all of it where the time axis is gone).
+  static constexpr std::size_t step_input_size = InputShape::dims[InputShape::rank - 1];
+  static constexpr std::size_t step_output_size = [] {
+    constexpr std::array<std::size_t, layer_count + 1> sizes{
+        InputShape::dims[InputShape::rank - 1],
+        (Ls::input_shape::rank == 2 && Ls::output_shape::rank == 2 ? Ls::output_shape::dims[1]
+                                                                   : Ls::output_shape::size)...};
+    return sizes[layer_count];
+  }();
+
+  // One time step: x is step_input_size floats, state the streaming state (updated), b the
+  // buffers of a pass over one sample (each layer's step output lands in b.outputs[I]).
+  template <class T>
+  static void step(layer_types& layers, const T* params, const T* x, T* state, const buffers<T>& b, pass_context& ctx) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (([&] {
+         auto& l = std::get<I>(layers);
+         if constexpr (std::tuple_element_t<I, layer_types>::input_shape::rank == 2)
+           l.step(step_io<T>{params + parameter_offsets[I], input_of<I>(x, b), b.outputs[I], state + streaming_state_offsets[I]});
+         else
+           l.forward(forward_io<T>{params + parameter_offsets[I], input_of<I>(x, b), b.outputs[I], 1,
+                                   b.workspace + workspace_offsets[I], nullptr},
+                     ctx);
+       }()),
+       ...);
+    }(std::make_index_sequence<layer_count>{});
+  }
+
   // Floats of a pass's block over `rows` samples.
   static constexpr std::size_t pass_floats(std::size_t rows, pass_needs needs) noexcept {
     return rows * (activation_storage + workspace_storage + (needs.gradients ? 2 * widest : 0) +

@@ -32,6 +32,14 @@ class activation_layer : public no_parameters {
     std::copy(io.x, io.x + io.n * In::size, io.y);
     kernels::activate(activation, io.y, io.n * In::size / width, width);
   }
+  // One time step of a sequence (model::step): one row of the last axis.
+  template <class T>
+    requires(In::rank == 2)
+  void step(const step_io<T>& io) const {
+    std::copy(io.x, io.x + width, io.y);
+    kernels::activate(activation, io.y, 1, width);
+  }
+
   template <class T>
   void backward(const backward_io<T>& io, pass_context&) const {
     if (!io.dy_is_preactivation)

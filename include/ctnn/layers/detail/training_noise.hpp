@@ -58,6 +58,13 @@ class training_noise_layer : public no_parameters {
     }
   }
 
+  // One time step of a sequence (model::step, always inference): the step unchanged.
+  template <class T>
+    requires(In::rank == 2)
+  void step(const step_io<T>& io) const {
+    std::copy(io.x, io.x + In::dims[1], io.y);
+  }
+
   // dx = dy through the draws forward applied; dy unchanged in inference or for additive noise.
   template <class T>
   void backward(const backward_io<T>& io, pass_context& ctx) const {
