@@ -40,6 +40,11 @@ inline constexpr double w3_flops_per_sample =
 inline constexpr std::size_t w5_in = 784, w5_units = 512, w5_batch = 256;
 inline constexpr double w5_flops = 2.0 * w5_batch * w5_in * w5_units;
 
+// W6: LSTM 1 -> 32 (Keras' tanh / sigmoid, gates i, f, c, o), then dense 32 -> 1, one time step
+// of a streaming model. Multiply-adds: the four gates' input and recurrent products, the dense.
+inline constexpr std::size_t w6_in = 1, w6_units = 32, w6_out = 1;
+inline constexpr double w6_flops = 2.0 * (4 * w6_units * (w6_in + w6_units) + w6_units * w6_out);
+
 // The FP32 FMA peak measured by calibrate_peak() at start-up (GFLOP/s).
 double& measured_peak_gflops();
 void calibrate_peak();  // kernels/gemm.cpp

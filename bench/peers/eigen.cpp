@@ -117,9 +117,58 @@ void w5_eigen(benchmark::State& state) {
   timer.finish(state, w5_batch, w5_flops);
 }
 
+// W6: one LSTM step written the obvious way with fixed-size Eigen matrices, weights stored
+// (4 units, in) and (4 units, units) so that each gate block is a matrix-vector product:
+// z = W x + R h + b; i, f, o = sigmoid, g = tanh; c = f c + i g; h = o tanh(c); y = Wd h + bd.
+struct w6_lstm {
+  static constexpr int units = static_cast<int>(w6_units), in = static_cast<int>(w6_in),
+                       out = static_cast<int>(w6_out);
+  Eigen::Matrix<float, 4 * units, in> w;
+  Eigen::Matrix<float, 4 * units, units> r;
+  vector<4 * units> b, z;
+  vector<units> h = vector<units>::Zero(), c = vector<units>::Zero();
+  Eigen::Matrix<float, out, units> wd;
+  vector<out> bd, y;
+  void step(const vector<in>& x) {
+    z.noalias() = w * x;
+    z.noalias() += r * h;
+    z += b;
+    const auto sigmoid = [](const auto& v) { return (1.0f + (-v.array()).exp()).inverse().matrix(); };
+    const vector<units> i = sigmoid(z.template segment<units>(0));
+    const vector<units> f = sigmoid(z.template segment<units>(units));
+    const vector<units> g = z.template segment<units>(2 * units).array().tanh().matrix();
+    const vector<units> o = sigmoid(z.template segment<units>(3 * units));
+    c = (f.array() * c.array() + i.array() * g.array()).matrix();
+    h = (o.array() * c.array().tanh()).matrix();
+    y.noalias() = wd * h;
+    y += bd;
+  }
+};
+
+void w6_eigen(benchmark::State& state) {
+  const auto net = std::make_unique<w6_lstm>();
+  fill(net->w, 61, -0.4f, 0.4f);
+  fill(net->r, 62, -0.2f, 0.2f);
+  fill(net->b, 63, -0.1f, 0.1f);
+  fill(net->wd, 64, -0.4f, 0.4f);
+  fill(net->bd, 65, -0.1f, 0.1f);
+  const std::vector<float> signal = uniform_values(1024, 66, -1.0f, 1.0f);
+  vector<w6_lstm::in> x;
+  std::size_t t = 0;
+  const wall_timer timer;
+  for (auto _ : state) {
+    x(0) = signal[t++ & 1023];
+    net->step(x);
+    benchmark::DoNotOptimize(net->y.data());
+    benchmark::ClobberMemory();
+  }
+  timer.finish(state, 1, w6_flops);
+}
+
 }  // namespace
 
 void register_eigen_peers() {
+  benchmark::RegisterBenchmark("W6_lstm_step/eigen_fixed", w6_eigen)->UseRealTime()->Unit(benchmark::kMicrosecond);
   benchmark::RegisterBenchmark("W1_mlp_infer_b1/eigen_fixed", w1_eigen<w1_out_in>)
       ->UseRealTime()->Unit(benchmark::kMicrosecond);
   benchmark::RegisterBenchmark("W1_mlp_infer_b1/eigen_fixed_in_out", w1_eigen<w1_in_out>)

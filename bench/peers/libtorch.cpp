@@ -3,6 +3,8 @@
 // W2: the CNN in nn::Sequential (Conv2d, ReLU, MaxPool2d, Flatten, Linear, ReLU, Linear,
 // Softmax) on one 1x1x28x28 image, in inference mode (NoGradGuard), one thread.
 //
+// W6: nn::LSTMCell 1 -> 32 and Linear 32 -> 1, one streaming step.
+//
 // W3: nn::Sequential Linear-ReLU-Linear, cross-entropy
 // on the logits (softmax + categorical cross-entropy in one op, as ctnn fuses them), RMSprop
 // lr 1e-3, batch 128, reshuffled every epoch and gathered batch by batch as Keras and ctnn do.
@@ -88,9 +90,38 @@ void w3_libtorch(benchmark::State& state, int threads) {
   timer.finish(state, w3_samples, w3_flops_per_sample * w3_samples);
 }
 
+// W6: torch::nn::LSTMCell 1 -> 32 and Linear 32 -> 1, one time step, (h, c) carried from
+// step to step, in inference mode, one thread.
+void w6_libtorch(benchmark::State& state) {
+  torch::set_num_threads(1);
+  openblas_set_num_threads(1);
+  torch::manual_seed(1);
+  const torch::NoGradGuard no_grad;
+  torch::nn::LSTMCell cell(w6_in, w6_units);
+  torch::nn::Linear dense(w6_units, w6_out);
+  const std::vector<float> signal = uniform_values(1024, 66, -1.0f, 1.0f);
+  torch::Tensor h = torch::zeros({1, static_cast<std::int64_t>(w6_units)}), c = torch::zeros_like(h);
+  torch::Tensor x = torch::zeros({1, static_cast<std::int64_t>(w6_in)});
+  std::size_t t = 0;
+  auto step = [&] {
+    x.data_ptr<float>()[0] = signal[t++ & 1023];
+    std::tie(h, c) = cell->forward(x, std::make_tuple(h, c));
+    return dense->forward(h);
+  };
+  benchmark::DoNotOptimize(step().data_ptr());  // warm-up
+  const wall_timer timer;
+  for (auto _ : state) {
+    const torch::Tensor y = step();
+    benchmark::DoNotOptimize(y.data_ptr());
+    benchmark::ClobberMemory();
+  }
+  timer.finish(state, 1, w6_flops);
+}
+
 }  // namespace
 
 void register_libtorch_peers() {
+  benchmark::RegisterBenchmark("W6_lstm_step/libtorch", w6_libtorch)->UseRealTime()->Unit(benchmark::kMicrosecond);
   benchmark::AddCustomContext("libtorch", TORCH_VERSION);
   benchmark::RegisterBenchmark("W2_cnn_infer_b1/libtorch", w2_libtorch)->UseRealTime()->Unit(benchmark::kMicrosecond);
   for (int threads : {1, 2})

@@ -171,6 +171,8 @@ class model : private detail::engine<Network, Loss, Optimizer> {
   // model of the same type. As predict_one: no heap allocation, no lock, no thread (warm_up on
   // the real-time thread first). A network with a layer that needs the whole sequence (flatten
   // over time, global pooling, go_backwards) does not compile, naming the layer.
+  using base::step_input_size;
+  using base::step_output_size;
   using base::step;
   using base::reset_states;
   using base::streaming_state;
