@@ -26,6 +26,7 @@ struct pool2d_spec {
   using strides_type = find_option_t<is_strides, strides<pool_height, pool_width>, Options...>;
   using padding_type = find_option_t<is_padding, padding::valid, Options...>;
   static constexpr window_padding padding_mode = window_padding_of<padding_type>;
+  static constexpr bool same_padding = padding_mode == window_padding::same;
 
   struct unknown_option {
     template <std::size_t Position, class Layer, class InputShape>
