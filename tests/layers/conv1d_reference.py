@@ -124,22 +124,13 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     sys.path.insert(0, os.path.join(here, "..", "support"))
     sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-    from torch_python import require_torch
+    from torch_python import require_torch, write_or_check
     require_torch()
     import torch
     torch.set_num_threads(1)
     text = render(torch)
     path = os.path.join(here, "conv1d_reference.inc")
-    if args.check:
-        with open(path) as f:
-            if f.read() != text:
-                print(f"{path} is not what conv1d_reference.py writes: run it")
-                return 1
-        print("conv1d_reference.inc is up to date")
-        return 0
-    with open(path, "w") as f:
-        f.write(text)
-    return 0
+    return write_or_check(path, text, args.check, "conv1d_reference.py")
 
 
 if __name__ == "__main__":
