@@ -1,6 +1,7 @@
 #pragma once
 // ctnn::kernel<Height, Width>: the window of a convolution (Keras' kernel_size), the second
-// argument of ctnn::conv2d. kernel<3> is kernel<3, 3>, as Keras' kernel_size=3.
+// argument of ctnn::conv2d and ctnn::conv1d. kernel<3> is kernel<3, 3>, as Keras' kernel_size=3;
+// conv1d reads kernel<K> as K taps and refuses two different sizes.
 #include <cstddef>
 #include <type_traits>
 

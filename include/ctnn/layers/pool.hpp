@@ -1,6 +1,7 @@
 #pragma once
 // ctnn::pool<Height, Width>: the window of a pooling layer (Keras' pool_size), the first
-// argument of ctnn::max_pool2d and ctnn::average_pool2d. pool<2> is pool<2, 2>.
+// argument of the pooling layers. pool<2> is pool<2, 2>; the 1D pools read pool<P> as P steps
+// and refuse two different sizes.
 #include <cstddef>
 #include <type_traits>
 

@@ -1,7 +1,8 @@
 #pragma once
 // ctnn::strides<Rows, Columns>: how far a convolution or pooling window moves between outputs
-// (Keras' strides), an option of ctnn::conv2d and the pooling layers. strides<2> is
-// strides<2, 2>. Defaults: 1 for conv2d, the pool size for pooling, as in Keras.
+// (Keras' strides), an option of ctnn::conv2d, ctnn::conv1d and the pooling layers. strides<2>
+// is strides<2, 2>; the 1D layers read strides<S> as S steps and refuse two different sizes.
+// Defaults: 1 for the convolutions, the pool size for pooling, as in Keras.
 #include <cstddef>
 #include <type_traits>
 

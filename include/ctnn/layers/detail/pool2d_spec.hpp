@@ -25,7 +25,8 @@ struct pool2d_spec {
   static constexpr std::size_t pool_width = window_dims<Pool>::width;
   using strides_type = find_option_t<is_strides, strides<pool_height, pool_width>, Options...>;
   using padding_type = find_option_t<is_padding, padding::valid, Options...>;
-  static constexpr bool same_padding = std::is_same_v<padding_type, padding::same>;
+  static constexpr window_padding padding_mode = window_padding_of<padding_type>;
+  static constexpr bool same_padding = padding_mode == window_padding::same;
 
   struct unknown_option {
     template <std::size_t Position, class Layer, class InputShape>
@@ -40,21 +41,23 @@ struct pool2d_spec {
     if constexpr (!(is_pool2d_option<Options>::value && ...)) return unknown_option{};
     else if constexpr (count_options<is_strides, Options...> > 1 || count_options<is_padding, Options...> > 1)
       return option_twice{};
+    else if constexpr (padding_mode == window_padding::causal) return causal_padding_refused{};
     else
       return validate_window<In, pool_height, pool_width, strides_type::rows, strides_type::columns,
-                             same_padding>();
+                             padding_mode>();
   }
 
   // The window, for the network description (layer_traits<L>::describe of the bound layers).
   template <class D>
   static constexpr void describe(D& d) {
-    describe_window(d, pool_height, pool_width, strides_type::rows, strides_type::columns, same_padding);
+    describe_window(d, std::array{pool_height, pool_width}, std::array{strides_type::rows, strides_type::columns},
+                    padding_mode);
   }
 
   // Where each window of an In-shaped input lies, and the output's size.
   template <class In>
   using geometry =
-      window2d<In, pool_height, pool_width, strides_type::rows, strides_type::columns, same_padding>;
+      window2d<In, pool_height, pool_width, strides_type::rows, strides_type::columns, padding_mode>;
 };
 
 }  // namespace ctnn::detail
