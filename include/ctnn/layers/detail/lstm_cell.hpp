@@ -30,10 +30,9 @@ struct lstm_cell {
   typename Options::activation_type activation{};
   typename Options::recurrent_activation_type recurrent_activation{};
 
+  // unit_forget_bias only changes how the bias starts: like the initializers, not described.
   template <class D>
-  static constexpr void describe(D& d) {
-    if constexpr (!Options::unit_forget_bias) d.word("unit_forget_bias", "false");
-  }
+  static constexpr void describe(D&) {}
 
   // Keras: with unit_forget_bias, bias_initializer fills the i and (c, o) parts, as tensors of
   // Units and 2 Units values, and the forget part is ones.
