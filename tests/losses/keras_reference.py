@@ -114,23 +114,13 @@ def main():
     args = parser.parse_args()
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
     sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-    from torch_python import require_torch
+    from torch_python import require_torch, write_or_check
     require_torch()
     import torch
     torch.set_num_threads(1)
     text = render(torch)
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "keras_reference.hpp")
-    if args.check:
-        with open(path) as f:
-            if f.read() != text:
-                print(f"{path} is not what keras_reference.py writes: run it")
-                return 1
-        print("keras_reference.hpp is up to date")
-        return 0
-    with open(path, "w") as f:
-        f.write(text)
-    return 0
-
+    return write_or_check(path, text, args.check)
 
 if __name__ == "__main__":
     sys.exit(main())

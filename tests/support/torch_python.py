@@ -26,3 +26,19 @@ def require_torch():
     print(f"SKIPPED: needs python3 with torch and numpy ({reason}); "
           "install python3-torch python3-numpy (scripts/install-deps)")
     sys.exit(SKIP)
+
+
+def write_or_check(path, text, check):
+    """What a reference script does with the file it renders: writes it, or with check (CTest's
+    --check) compares it with the checked-in one. Returns the script's exit code."""
+    name = os.path.basename(path)
+    if check:
+        with open(path) as f:
+            if f.read() != text:
+                print(f"{path} is not what its script writes: run it")
+                return 1
+        print(f"{name} is up to date")
+        return 0
+    with open(path, "w") as f:
+        f.write(text)
+    return 0
