@@ -17,6 +17,7 @@
 #include "../../detail/random.hpp"
 #include "../../kernels/matmul.hpp"
 #include "../../kernels/matrix_ref.hpp"
+#include "../../kernels/simd.hpp"
 #include "recurrent_kernels.hpp"
 
 CTNN_DETAIL_SIMD_BEGIN
