@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <type_traits>
 
@@ -107,4 +108,20 @@ TEST_CASE("lstm: learns the sum of a short sequence under fit", "[lstm][recurren
   REQUIRE(h.loss.size() == 20);
   // The labels' variance is 6 / 3 / 9 = 0.22: the first epoch is near it, the last far below.
   CHECK(h.loss.back() < 0.1 * h.loss.front());
+}
+
+TEST_CASE("lstm: two threads train bit for bit like one", "[lstm][recurrent][fit][threads]") {
+  // Products large enough to split across threads when OpenMP is there: the input projection
+  // (64 x 8 rows, 32 -> 256) and each step's recurrent product (64 rows, 64 -> 256).
+  using net = ctnn::sequential<ctnn::input<8, 32>, lstm<64>, ctnn::dense<1>>;
+  using model_type = ctnn::model<net, ctnn::loss::mean_squared_error, ctnn::optim::adam>;
+  ctnn::samples<8, 32> x(128);
+  ctnn::samples<1> y(128);
+  ctnn::detail::rng r(4);
+  for (auto& v : x.values()) v = static_cast<float>(r.uniform(-1, 1));
+  for (auto& v : y.values()) v = static_cast<float>(r.uniform(-1, 1));
+  model_type one, two;
+  one.fit(x, y, {.epochs = 2, .batch_size = 64, .verbose = 0, .threads = 1});
+  two.fit(x, y, {.epochs = 2, .batch_size = 64, .verbose = 0, .threads = 2});
+  CHECK(std::equal(one.parameters().begin(), one.parameters().end(), two.parameters().begin()));
 }

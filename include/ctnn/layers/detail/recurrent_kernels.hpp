@@ -55,10 +55,11 @@ template <class T, std::size_t N, class F>
 inline void for_lanes(F&& f) {
   using batch = xsimd::batch<T>;
   constexpr std::size_t w = batch::size;
-  std::size_t j = 0;
-  if constexpr (N >= w)
-    for (; j + w <= N; j += w) f(j, std::type_identity<batch>{});
-  for (; j < N; ++j) f(j, std::type_identity<T>{});
+  // Compile-time bounds: a tail that cannot run is not compiled (nor warned about).
+  constexpr std::size_t full = N / w * w;
+  for (std::size_t j = 0; j < full; j += w) f(j, std::type_identity<batch>{});
+  if constexpr (full < N)
+    for (std::size_t j = full; j < N; ++j) f(j, std::type_identity<T>{});
 }
 
 template <class V, class T>
