@@ -46,7 +46,12 @@ using all_layers = std::tuple<
     case_of<ctnn::batch_normalization<ctnn::center<false>>, shape<4>>,
     case_of<ctnn::relu, shape<5>>,
     case_of<ctnn::leaky_relu, shape<5>>,
-    case_of<ctnn::softmax, shape<2, 4>>>;
+    case_of<ctnn::softmax, shape<2, 4>>,
+    case_of<ctnn::lstm<3>, shape<4, 2>>,
+    case_of<ctnn::lstm<2, ctnn::return_sequences<true>, ctnn::go_backwards<true>>, shape<3, 2>>,
+    case_of<ctnn::gru<3>, shape<4, 2>>,
+    case_of<ctnn::gru<2, ctnn::reset_after<false>, ctnn::return_sequences<true>>, shape<3, 3>>,
+    case_of<ctnn::simple_rnn<3, ctnn::go_backwards<true>>, shape<4, 2>>>;
 
 using loss = ctnn::loss::mean_squared_error;
 

@@ -1,6 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cfloat>
 #include <cmath>
+#include <type_traits>
 #include <vector>
 
 #include <ctnn/ctnn.hpp>
@@ -45,4 +48,70 @@ TEST_CASE("initializers: the same seed gives the same weights, another seed othe
   CHECK_FALSE(std::equal(a.parameters().begin(), a.parameters().end(), c.parameters().begin()));
   // Biases start at zero (Keras' default).
   for (float v : a.parameter<0, 1>()) CHECK(v == 0.0f);
+}
+
+namespace {
+// Largest |(M^T M - I)_ij| of the orthonormal side of a rows x cols matrix w (its columns when
+// rows >= cols, its rows otherwise), in double.
+double orthogonality_error(const std::vector<float>& w, std::size_t rows, std::size_t cols) {
+  const bool by_columns = rows >= cols;
+  const std::size_t k = by_columns ? cols : rows, m = by_columns ? rows : cols;
+  auto at = [&](std::size_t vec, std::size_t i) {
+    return double(by_columns ? w[i * cols + vec] : w[vec * cols + i]);
+  };
+  double worst = 0;
+  for (std::size_t a = 0; a < k; ++a)
+    for (std::size_t b = 0; b < k; ++b) {
+      double dot = 0;
+      for (std::size_t i = 0; i < m; ++i) dot += at(a, i) * at(b, i);
+      worst = std::max(worst, std::abs(dot - (a == b ? 1.0 : 0.0)));
+    }
+  return worst;
+}
+}  // namespace
+
+TEST_CASE("orthogonal: orthonormal columns, or rows when there are fewer rows than columns", "[initializer]") {
+  // (rows, cols, fan_in): a recurrent kernel (units, 4 units), its transpose, a square one, and a
+  // conv2d kernel (3, 3, 4, 8), whose rows are its fan_in, 3 * 3 * 4.
+  const std::size_t shapes[][2] = {{16, 64}, {64, 16}, {32, 32}, {36, 8}};
+  for (const auto& s : shapes) {
+    const std::size_t rows = s[0], cols = s[1], m = std::max(rows, cols);
+    std::vector<float> w(rows * cols);
+    ctnn::detail::rng r(3);
+    ctnn::init::orthogonal{}(std::span<float>(w), rows, 0, r);
+    // Storing the values in float rounds each by a relative 2^-24 (FLT_EPSILON / 2): a dot product
+    // of two unit vectors, whose |products| sum to at most 1, moves by at most 2 FLT_EPSILON; the
+    // double Gram-Schmidt adds a few DBL_EPSILON per term of m.
+    const double tol = 2 * double(FLT_EPSILON) + 8 * double(m) * DBL_EPSILON;
+    CHECK(orthogonality_error(w, rows, cols) <= tol);
+  }
+}
+
+TEST_CASE("orthogonal: Q of the normal draws' QR with a positive diagonal, as Keras' sign fix makes it",
+          "[initializer]") {
+  // Keras draws A of shape (max(rows, cols), min(rows, cols)); for rows >= cols the result is Q
+  // itself, and R = Q^T A must be upper triangular with a positive diagonal.
+  constexpr std::size_t rows = 12, cols = 5;
+  std::vector<float> w(rows * cols);
+  ctnn::detail::rng r(8), again(8);
+  ctnn::init::orthogonal{}(std::span<float>(w), rows, 0, r);
+  std::vector<double> a(rows * cols);
+  for (auto& v : a) v = again.normal();
+  for (std::size_t i = 0; i < cols; ++i)
+    for (std::size_t j = 0; j < cols; ++j) {
+      double rij = 0, norm = 0;
+      for (std::size_t k = 0; k < rows; ++k) {
+        rij += double(w[k * cols + i]) * a[k * cols + j];
+        norm += a[k * cols + j] * a[k * cols + j];
+      }
+      // Each stored q_ki is off by a relative FLT_EPSILON / 2 at most: R_ij moves by at most that
+      // times sum_k |q_ki a_kj| <= |a_j| (Cauchy-Schwarz, |q_i| = 1).
+      if (i > j) CHECK(std::abs(rij) <= double(FLT_EPSILON) * std::sqrt(norm));
+      if (i == j) CHECK(rij > 0.1);
+    }
+}
+
+TEST_CASE("orthogonal: the default recurrent_initializer of the recurrent layers", "[initializer]") {
+  STATIC_REQUIRE(std::is_same_v<ctnn::lstm<4>::options::recurrent_initializer_type, ctnn::init::orthogonal>);
+  STATIC_REQUIRE(std::is_same_v<ctnn::gru<4>::options::kernel_initializer_type, ctnn::init::glorot_uniform>);
 }

@@ -5,6 +5,7 @@
 // (kernels/epilogue.hpp) to each finished value, so the gradient checks run the layers' fused
 // code paths.
 #include <cassert>
+#include <cmath>
 #include <cstddef>
 #include <type_traits>
 
@@ -32,11 +33,11 @@ void matmul(matrix_ref<const std::type_identity_t<T>> a,
       for (std::size_t j = 0; j < c.cols; ++j) {
         T s = options.accumulate ? c(i, j) : T(0);
         if (options.bias) s += options.bias[j];
-        for (std::size_t p = 0; p < k; ++p) {
-          const T x = a(i, p);
-          const T y = b(p, j);
-          s += x * y;
-        }
+        // std::fma, not s += x * y: GCC contracts a multiply and an add into an FMA where its
+        // optimizer chooses (-ffp-contract=fast, its default), and its choices for one call site
+        // are not those for another, so the same value could round differently for a batch of 1
+        // and a batch of n. Fused explicitly, every value is the same whatever calls the loop.
+        for (std::size_t p = 0; p < k; ++p) s = std::fma(a(i, p), b(p, j), s);
         c(i, j) = e(s, j);
       }
   }

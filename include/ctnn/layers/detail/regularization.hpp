@@ -1,8 +1,9 @@
 #pragma once
 // The regularization a layer with a kernel (and a bias) inherits: the run-time regularizer
 // objects, the penalty over its parameter slice and the penalty's gradient. One implementation
-// for every such layer (dense, conv2d). Layer L names its tensors in L::parameters; the first
-// kernel (parameter_role::kernel) and the bias are the ones regularized.
+// for every such layer (dense, conv2d, the recurrent layers). Layer L names its tensors in
+// L::parameters; each kernel, recurrent kernel and bias is regularized by the regularizer of its
+// role.
 #include <cstddef>
 #include <span>
 
@@ -20,12 +21,15 @@ struct no_regularizer {
   template <class T> void add_gradient(std::span<const T>, std::span<T>) const {}
 };
 
-template <class KernelRegularizer, class BiasRegularizer>
+template <class KernelRegularizer, class BiasRegularizer, class RecurrentRegularizer = no_regularizer>
 struct regularization {
   static constexpr bool regularized = !std::is_same_v<KernelRegularizer, no_regularizer> ||
-                                      !std::is_same_v<BiasRegularizer, no_regularizer>;
+                                      !std::is_same_v<BiasRegularizer, no_regularizer> ||
+                                      !std::is_same_v<RecurrentRegularizer, no_regularizer>;
   KernelRegularizer kernel_regularizer{};
   BiasRegularizer bias_regularizer{};
+  // Only layers with a recurrent kernel name it (and take a recurrent_regularizer option).
+  [[no_unique_address]] RecurrentRegularizer recurrent_regularizer{};
 
   // Penalty of the tensors described by `parameters` within the slice params.
   template <class T, std::size_t N>
@@ -35,6 +39,7 @@ struct regularization {
       const std::span<const T> w(params + info.offset, info.size);
       if (info.role == parameter_role::kernel) p += kernel_regularizer.penalty(w);
       else if (info.role == parameter_role::bias) p += bias_regularizer.penalty(w);
+      else if (info.role == parameter_role::recurrent_kernel) p += recurrent_regularizer.penalty(w);
     }
     return p;
   }
@@ -45,6 +50,7 @@ struct regularization {
       const std::span<T> g(grads + info.offset, info.size);
       if (info.role == parameter_role::kernel) kernel_regularizer.add_gradient(w, g);
       else if (info.role == parameter_role::bias) bias_regularizer.add_gradient(w, g);
+      else if (info.role == parameter_role::recurrent_kernel) recurrent_regularizer.add_gradient(w, g);
     }
   }
 };

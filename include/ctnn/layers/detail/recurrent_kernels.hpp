@@ -1,0 +1,128 @@
+#pragma once
+// The small pieces every recurrent cell (simple_rnn_cell, lstm_cell, gru_cell) computes with:
+//   for_lanes<T, N>(f)   a gate loop over N units, in xsimd batches and then single values, so
+//                        that each unit's maths is one generic lambda (the activations'
+//                        apply_simd / backward_simd take batches and values alike)
+//   gemm_product         the recurrent product h U for the n rows of a batch: kernels::matmul
+//   fixed_product        the same product for the one row of a streaming step: a plain loop the
+//                        compiler unrolls and vectorizes over the compile-time sizes it inlines
+// and the views a cell's step works on (step_rows, recurrent_weights, step_carry).
+// A cell's maths is written once against "a product", so forward (n rows, gemm_product) and step
+// (one row, fixed_product) run the same gate code.
+#include "../../detail/xsimd.hpp"  // first: see detail/xsimd.hpp
+#include <cstddef>
+#include <type_traits>
+
+#include "../../kernels/gemm_options.hpp"
+#include "../../kernels/matmul.hpp"
+#include "../../kernels/matrix_ref.hpp"
+
+CTNN_DETAIL_SIMD_BEGIN
+namespace ctnn::detail {
+
+// The rows of one time step: the step's block of the first row, the previous step's block (its
+// state part) or null at the start of a sequence (a state of zeros).
+template <class T>
+struct step_rows {
+  std::size_t n;
+  T* block;
+  std::size_t stride;  // from one row's block to the next
+  const T* prev;
+  std::size_t prev_stride;
+};
+
+// The cell's view of the parameters (or of their gradients, T non-const).
+template <class T>
+struct recurrent_weights {
+  T* kernel;            // features x k units
+  T* recurrent_kernel;  // units x k units
+  T* bias;              // k units, or null without a bias
+  T* recurrent_bias;    // k units with bias_rows == 2, else null
+};
+
+// The backward side of a step: the carry of each row (carry_floats, dL/dh first).
+template <class T>
+struct step_carry {
+  T* data;
+  std::size_t stride;
+};
+
+// f(j, std::type_identity<V>{}) for the units j of a row of N: V = xsimd::batch<T> from j on for
+// whole batches, V = T for the rest. The split depends only on j and N, never on addresses, so a
+// unit gets the same arithmetic whichever buffer holds the row (a batch's workspace, a step's
+// stack array).
+template <class T, std::size_t N, class F>
+inline void for_lanes(F&& f) {
+  using batch = xsimd::batch<T>;
+  constexpr std::size_t w = batch::size;
+  // Compile-time bounds: a tail that cannot run is not compiled (nor warned about).
+  constexpr std::size_t full = N / w * w;
+  for (std::size_t j = 0; j < full; j += w) f(j, std::type_identity<batch>{});
+  if constexpr (full < N)
+    for (std::size_t j = full; j < N; ++j) f(j, std::type_identity<T>{});
+}
+
+template <class V, class T>
+inline V lane_load(const T* p) {
+  if constexpr (std::is_same_v<V, T>) return *p;
+  else return V::load_unaligned(p);
+}
+template <class V, class T>
+inline void lane_store(T* p, const V& v) {
+  if constexpr (std::is_same_v<V, T>) *p = v;
+  else v.store_unaligned(p);
+}
+
+// C = A B (+ bias) (+ C), A n x k: what kernels::matmul does (and it is deterministic for any
+// thread count).
+struct gemm_product {
+  template <class T>
+  void operator()(kernels::matrix_ref<const std::type_identity_t<T>> a,
+                  kernels::matrix_ref<const std::type_identity_t<T>> b, kernels::matrix_ref<T> c,
+                  const kernels::gemm_options<T>& options = {}) const {
+    kernels::matmul(a, b, c, options);
+  }
+};
+
+// The same for operands that are not transposed and one (or a few) rows: row by row, the rows of
+// B added in order, each over the contiguous columns (which the compiler vectorizes).
+struct fixed_product {
+  template <class T>
+  void operator()(kernels::matrix_ref<const std::type_identity_t<T>> a,
+                  kernels::matrix_ref<const std::type_identity_t<T>> b, kernels::matrix_ref<T> c,
+                  const kernels::gemm_options<T>& options = {}) const {
+    for (std::size_t i = 0; i < c.rows; ++i) {
+      T* out = c.data + i * c.stride;
+      if (!options.accumulate)
+        for (std::size_t j = 0; j < c.cols; ++j) out[j] = T(0);
+      if (options.bias)
+        for (std::size_t j = 0; j < c.cols; ++j) out[j] += options.bias[j];
+      const T* in = a.data + i * a.stride;
+      for (std::size_t p = 0; p < a.cols; ++p) {
+        const T x = in[p];
+        const T* w = b.data + p * b.stride;
+        for (std::size_t j = 0; j < c.cols; ++j) out[j] += x * w[j];
+      }
+    }
+  }
+};
+
+// C = h U (+ bias) (+ C) for a step's rows whose previous state h is all zeros at the start of a
+// sequence (h null): then only the bias (and the old C) remain.
+template <class Product, class T>
+inline void recurrent_product(const Product& product, const T* h, std::size_t h_stride,
+                              kernels::matrix_ref<const T> u, kernels::matrix_ref<T> c,
+                              const kernels::gemm_options<T>& options) {
+  if (h) {
+    product(kernels::matrix_ref<const T>{h, c.rows, u.rows, h_stride}, u, c, options);
+    return;
+  }
+  for (std::size_t i = 0; i < c.rows; ++i) {
+    T* out = c.data + i * c.stride;
+    for (std::size_t j = 0; j < c.cols; ++j)
+      out[j] = (options.accumulate ? out[j] : T(0)) + (options.bias ? options.bias[j] : T(0));
+  }
+}
+
+}  // namespace ctnn::detail
+CTNN_DETAIL_SIMD_END

@@ -1,0 +1,7 @@
+// expect: error: static.assert.*failed.*ctnn::sequential: the layer at Position \(simple_rnn, lstm or gru\) needs a rank-2 input \(steps, features\)
+// Twin: gru_needs_rank_2.pass.cpp, identical but for the mistake.
+#include <ctnn/ctnn.hpp>
+
+using net = ctnn::sequential<ctnn::input<8, 8, 1>, ctnn::gru<8>, ctnn::dense<1>>;
+[[maybe_unused]] constexpr std::size_t parameters = net::parameter_count;
+int main() {}

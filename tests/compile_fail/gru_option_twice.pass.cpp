@@ -1,0 +1,6 @@
+// Twin of gru_option_twice.fail.cpp: the same network without the mistake compiles.
+#include <ctnn/ctnn.hpp>
+
+using net = ctnn::sequential<ctnn::input<5, 2>, ctnn::gru<4, ctnn::return_sequences<false>>, ctnn::dense<1>>;
+[[maybe_unused]] constexpr std::size_t parameters = net::parameter_count;
+int main() {}
