@@ -1,6 +1,6 @@
 // ctnn on the workloads of bench/README.md's table: W1 (batch-1 MLP inference), W2 (batch-1 CNN
 // inference), W3 (one training epoch of the Keras MLP, 1 and 2 threads) and W5 (one fused dense
-// layer forward).
+// layer forward) and W6 (one step of a streaming LSTM).
 #include <benchmark/benchmark.h>
 
 #include <ctnn/ctnn.hpp>
@@ -22,6 +22,7 @@ using w2_network = ctnn::sequential<ctnn::input<w2_side, w2_side, 1>,
                                     ctnn::conv2d<w2_filters, ctnn::kernel<3, 3>, ctnn::relu>,
                                     ctnn::max_pool2d<ctnn::pool<2, 2>>, ctnn::flatten,
                                     ctnn::dense<w2_hidden, ctnn::relu>, ctnn::dense<w2_out, ctnn::softmax>>;
+using w6_network = ctnn::sequential<ctnn::input<1, w6_in>, ctnn::lstm<w6_units>, ctnn::dense<w6_out>>;
 using w3_network = ctnn::sequential<ctnn::input<w3_in>, ctnn::dense<w3_hidden, ctnn::relu>,
                                     ctnn::dense<w3_classes, ctnn::softmax>>;
 
@@ -108,6 +109,22 @@ void w5_ctnn(benchmark::State& state) {
   timer.finish(state, w5_batch, w5_flops);
 }
 
+// One time step of a streaming LSTM per iteration (model::step: the state carried in the model,
+// no allocation, one thread), fed a signal as an audio callback would be, the Eigen peer's.
+void w6_ctnn(benchmark::State& state) {
+  ctnn::model<w6_network, ctnn::loss::mean_squared_error, ctnn::optim::adam> model;
+  const std::vector<float> signal = uniform_values(1024, 66, -1.0f, 1.0f);
+  std::size_t t = 0;
+  benchmark::DoNotOptimize(model.step(std::span<const float, w6_in>(signal.data(), w6_in)).data());
+  const wall_timer timer;
+  for (auto _ : state) {
+    const auto y = model.step(std::span<const float, w6_in>(signal.data() + (t++ & 1023), w6_in));
+    benchmark::DoNotOptimize(y.data());
+    benchmark::ClobberMemory();
+  }
+  timer.finish(state, 1, w6_flops);
+}
+
 }  // namespace
 
 void register_ctnn_workloads() {
@@ -122,6 +139,7 @@ void register_ctnn_workloads() {
         ->Iterations(1)
         ->Unit(benchmark::kSecond);
   benchmark::RegisterBenchmark("W5_dense_fused_fwd", w5_ctnn)->UseRealTime()->Unit(benchmark::kMicrosecond);
+  benchmark::RegisterBenchmark("W6_lstm_step", w6_ctnn)->UseRealTime()->Unit(benchmark::kMicrosecond);
 }
 
 }  // namespace ctnn_bench

@@ -5,6 +5,8 @@
 #include <exception>
 #include <filesystem>
 #include <iostream>
+#include <span>
+#include <vector>
 
 #include <ctnn/ctnn.hpp>
 
@@ -60,6 +62,44 @@ void cnn_snippet(const X& x_train, const Y& y_train) {
   if (!std::filesystem::exists("best.ctnn")) throw std::runtime_error("the CNN snippet saved no checkpoint");
 }
 
+template <class X, class Y>
+void lstm_snippet(const X& x_train, const Y& y_train) {
+  // snippet: lstm
+  using rnn = ctnn::sequential<
+      ctnn::input<28, 28>,  // 28 steps of 28 features
+      ctnn::lstm<128>,
+      ctnn::dense<10, ctnn::softmax>>;
+
+  ctnn::model<rnn,
+              ctnn::loss::categorical_crossentropy,
+              ctnn::optim::adam> model;
+  model.fit(x_train, y_train,
+            {.epochs = 5, .batch_size = 64});
+  // end snippet
+  if (model.evaluate(x_train, y_train).loss <= 0) throw std::runtime_error("the LSTM snippet did not train");
+}
+
+// Keras' stateful inference, one audio sample at a time.
+void streaming_snippet() {
+  std::vector<float> input(480, 0.25f), output(480);
+  // snippet: streaming
+  using effect = ctnn::sequential<
+      ctnn::input<128, 1>,  // trained on 128-step sequences
+      ctnn::lstm<32, ctnn::return_sequences<true>>,
+      ctnn::dense<1>>;
+  ctnn::model<effect, ctnn::loss::mean_squared_error,
+              ctnn::optim::adam> model;
+  // ... model.fit(x, y) or ctnn::load(model, "effect.ctnn")
+
+  model.warm_up();       // on the audio thread, once
+  model.reset_states();  // a new stream
+  for (std::size_t i = 0; i < input.size(); ++i)
+    output[i] = model.step(
+        std::span<const float, 1>(&input[i], 1))[0];
+  // end snippet
+  if (output.back() == 0 && output.front() == 0) throw std::runtime_error("the streaming snippet did nothing");
+}
+
 // n random samples in [0, 1) with random one-hot labels.
 template <std::size_t... D>
 std::pair<ctnn::samples<D...>, ctnn::samples<10>> random_samples(std::size_t n, std::uint64_t seed) {
@@ -79,7 +119,10 @@ int main() try {
   mlp_snippet(x_train, y_train, x_test, y_test);
   const auto [images, labels] = random_samples<28, 28, 1>(64, 3);
   cnn_snippet(images, labels);
-  std::cout << "readme_snippets: both snippets ran\n";
+  const auto [sequences, classes] = random_samples<28, 28>(64, 4);
+  lstm_snippet(sequences, classes);
+  streaming_snippet();
+  std::cout << "readme_snippets: every snippet ran\n";
   return 0;
 } catch (const std::exception& e) {
   std::cerr << "readme_snippets: " << e.what() << "\n";

@@ -46,7 +46,7 @@
 namespace ctnn::detail {
 
 // The error tag of a recurrent layer on an input that is not a sequence.
-struct needs_rank_2 {
+struct recurrent_needs_rank_2 {
   template <std::size_t Position, class Layer, class InputShape>
   struct report {
     static_assert(layer_accepts<Position, Layer, InputShape>,
@@ -219,7 +219,7 @@ struct recurrent_spec {
     if constexpr (!(is_recurrent_option<Kind, Options>::value && ...)) return typename Kind::unknown_option{};
     else if constexpr (!options::each_kind_once) return option_twice{};
     else if constexpr (Units == 0) return zero_units{};
-    else if constexpr (In::rank != 2) return needs_rank_2{};
+    else if constexpr (In::rank != 2) return recurrent_needs_rank_2{};
     else return link_ok{};
   }
 
