@@ -37,6 +37,7 @@ struct staged_weights {
   typename Network::layer_types layers;
   aligned_vector parameters;
   aligned_vector optimizer_state;
+  aligned_vector streaming;  // model::streaming_state()
   std::uint64_t iterations = 0;
   bool set_optimizer = false;  // false: leave the model's optimizer state and iterations alone
   std::array<std::uint64_t, 4> random{};
@@ -47,7 +48,8 @@ template <class Network, class Loss, class Optimizer>
 staged_weights<Network> stage(const model<Network, Loss, Optimizer>& m) {
   // Copies of the current arenas, so that SIMD padding between tensors keeps its (zero) values.
   return {copy_layers(m), aligned_vector(m.parameters().begin(), m.parameters().end()),
-          aligned_vector(m.optimizer_state().size(), 0.0f), 0, false, {}, false};
+          aligned_vector(m.optimizer_state().size(), 0.0f),
+          aligned_vector(m.streaming_state().begin(), m.streaming_state().end()), 0, false, {}, false};
 }
 
 template <class Network, class Loss, class Optimizer>
@@ -58,6 +60,7 @@ void commit(model<Network, Loss, Optimizer>& m, const staged_weights<Network>& s
     ((m.template layer<I>() = std::get<I>(s.layers)), ...);
   }(std::make_index_sequence<Network::layer_count>{});
   std::copy(s.parameters.begin(), s.parameters.end(), m.parameters().begin());
+  std::copy(s.streaming.begin(), s.streaming.end(), m.streaming_state().begin());
   if (s.set_optimizer) {
     std::copy(s.optimizer_state.begin(), s.optimizer_state.end(), m.optimizer_state().begin());
     m.set_iterations(s.iterations);

@@ -151,6 +151,25 @@ std::vector<named_state> state_table(typename Network::layer_types& layers) {
   return table;
 }
 
+// Every streaming layer's state (model::step's, layer_traits<L>::streaming_state_size floats)
+// under "<layer name>/streaming_state", where it lies in model::streaming_state().
+struct streaming_entry {
+  std::string name;
+  std::size_t offset = 0, size = 0;
+};
+template <class Network>
+std::vector<streaming_entry> streaming_table() {
+  std::vector<streaming_entry> table;
+  const auto names = layer_names<Network>();
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    ([&] {
+      constexpr std::size_t size = layer_traits<std::tuple_element_t<I, typename Network::layer_types>>::streaming_state_size;
+      if (size > 0) table.push_back({names[I] + "/streaming_state", Network::layout::streaming_state_offsets[I], size});
+    }(), ...);
+  }(std::make_index_sequence<Network::layer_count>{});
+  return table;
+}
+
 // "layer 2: dense(in=512,...)" for the first layer where two descriptions differ, or where one
 // ends; empty when they are equal.
 inline std::pair<std::string, std::string> first_difference(std::string_view expected, std::string_view found) {

@@ -274,6 +274,15 @@ void load_weights(model<Network, Loss, Optimizer>& m, std::span<const std::byte>
                      "the saved model had diverged, or the export is broken");
   }
 
+  for (const auto& e : streaming_table<Network>()) {
+    const tensor_record& t = take(e.name, dtype::float32, std::array<std::uint64_t, 1>{e.size}, 1,
+                                  "the file holds: " + held);
+    floats_from_le(t.data, s.streaming.data() + e.offset);
+    if (!options.allow_non_finite)
+      require_finite(std::span<const float>(s.streaming.data() + e.offset, e.size), source, "tensor '" + e.name + "'",
+                     "the saved streaming state had diverged");
+  }
+
   // Optimizer state: Optimizer's slots, each a block of parameter_storage floats of the arena.
   const std::size_t storage = m.parameters().size(), slots = optimizer_state_slots(m);
   const bool compatible = p.optimizer && p.optimizer->name == Optimizer::name && p.optimizer->slots == slots;

@@ -69,6 +69,9 @@ byte_vector write_weights(const model<Network, Loss, Optimizer>& m, const save_o
   auto layers = copy_layers(m);
   for (const auto& st : state_table<Network>(layers))
     write_tensor(w, st.name, std::array<std::uint64_t, 1>{st.values.size()}, 1, std::span<const double>(st.values));
+  const auto streaming = m.streaming_state();
+  for (const auto& e : streaming_table<Network>())
+    write_tensor(w, e.name, std::array<std::uint64_t, 1>{e.size}, 1, streaming.subspan(e.offset, e.size));
 
   if (options.optimizer_state) {
     const auto state = m.optimizer_state();
