@@ -50,7 +50,7 @@ struct recurrent_needs_rank_2 {
   template <std::size_t Position, class Layer, class InputShape>
   struct report {
     static_assert(layer_accepts<Position, Layer, InputShape>,
-                  "ctnn::sequential: the layer at Position (simple_rnn, lstm or gru) needs a rank-2 input (steps, features) but receives InputShape; a sequence is ctnn::input<Steps, Features>");
+                  "ctnn::sequential: the layer at Position (simple_rnn, lstm or gru) needs a rank-2 input (steps, features) but receives InputShape; a sequence is ctnn::input<Steps, Features>, and a recurrent layer before it must have return_sequences<true>");
   };
 };
 
