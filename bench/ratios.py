@@ -72,6 +72,15 @@ def main(argv):
         if mine and theirs:
             rows.append((label, fmt_time(mine), f"{peer_label} {fmt_time(theirs)}", f"{mine / theirs:.3f}", "-", None))
 
+    # W6: one streaming LSTM step, ctnn <= 0.8 x the hand-written Eigen fixed-size step.
+    ctnn = seconds(pinned, "W6_lstm_step")
+    eigen = seconds(pinned, "W6_lstm_step/eigen_fixed")
+    if ctnn and eigen:
+        r = ctnn / eigen
+        rows.append(("W6 LSTM streaming step", fmt_time(ctnn), f"eigen_fixed {fmt_time(eigen)}", f"{r:.3f}", "<= 0.80",
+                     r <= 0.80))
+    without_target("W6 LSTM streaming step", "W6_lstm_step", "W6_lstm_step/libtorch", "libtorch")
+
     # W2 (no target in the issue): ctnn against libtorch, both at batch 1 on one thread.
     without_target("W2 CNN batch-1 inference", "W2_cnn_infer_b1", "W2_cnn_infer_b1/libtorch", "libtorch")
 
