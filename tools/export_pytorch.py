@@ -65,9 +65,12 @@ class Layer:
         self.cpp = cpp                # spelling without the activation: a callable(activation) -> str
         self.activation = None        # ctnn activation name, for layers that have one
         self.window = self.strides = self.padding = self.rate = None
+        self.dilation = None          # conv1d's dilation_rate
+        self.words = []               # (key, value) after the others: recurrent layers' options
         self.params = []              # (name, numpy array in ctnn layout), in ctnn's order
         self.runtime = []             # C++ statements for run-time hyperparameters, "{layer}" = index
         self.folded = False           # an activation module was folded into it
+        self.streaming_state = 0      # floats of state a streaming layer carries between steps
 
     def describe(self) -> str:
         fields = [f"in={_dims(self.in_shape)}", f"out={_dims(self.out_shape)}"]
@@ -79,8 +82,11 @@ class Layer:
             fields.append(f"strides={_dims(self.strides)}")
         if self.padding is not None:
             fields.append(f"padding={self.padding}")
+        if self.dilation is not None:
+            fields.append(f"dilation_rate={self.dilation}")
         if self.rate is not None:
             fields.append(f"rate={self.rate}")
+        fields += [f"{key}={value}" for key, value in self.words]
         fields += [f"{name}={_dims(array.shape)}" for name, array in self.params]
         return f"{self.kind}({','.join(fields)})"
 
@@ -106,6 +112,103 @@ def layer_names(layers):
 
 # ---- Converting a PyTorch model ----
 
+try:
+    import torch.nn as _nn
+except ImportError:  # reading and writing weight files needs no torch
+    _nn = None
+
+if _nn is not None:
+    class Recurrent(_nn.Module):
+        """nn.LSTM, nn.GRU or nn.RNN as one layer of an nn.Sequential, as Keras has it: the whole
+        output sequence (N, T, U) with return_sequences=True, else its last step (N, U); the final
+        state is dropped. The exporter recognizes the layout (a module whose only child is `rnn`,
+        an nn.LSTM/GRU/RNN, and with a bool `return_sequences`), so a class of your own with the
+        same layout and forward exports too; the test vector catches a different forward."""
+
+        def __init__(self, rnn, return_sequences=False):
+            super().__init__()
+            self.rnn = rnn
+            self.return_sequences = bool(return_sequences)
+
+        def forward(self, x):
+            out, _ = self.rnn(x)
+            return out if self.return_sequences else out[:, -1]
+
+# torch's module -> (ctnn kind and spelling, gates, torch's gate blocks in Keras' order). torch
+# orders the LSTM's gates i, f, g, o as Keras does i, f, c, o; the GRU's r, z, n where Keras has
+# z, r, h.
+_RECURRENT = {"LSTM": ("lstm", 4, (0, 1, 2, 3)), "GRU": ("gru", 3, (1, 0, 2)), "RNN": ("simple_rnn", 1, (0,))}
+
+
+def _recurrent_parts(module):
+    """(rnn, return_sequences) when module has the layout of Recurrent, else None."""
+    rnn = getattr(module, "rnn", None)
+    flag = getattr(module, "return_sequences", None)
+    children = list(module.named_children())
+    if type(rnn).__name__ in _RECURRENT and isinstance(flag, bool) and len(children) == 1 and children[0][0] == "rnn":
+        return rnn, flag
+    return None
+
+
+def _gate_blocks(array, gates, order):
+    """torch's (gates * U, ...) rows, gate blocks put in Keras' order."""
+    import numpy as np
+    units = array.shape[0] // gates
+    return np.concatenate([array[g * units:(g + 1) * units] for g in order], axis=0)
+
+
+def _recurrent(rnn, return_sequences, shape, where):
+    """The ctnn layer for an nn.LSTM, nn.GRU or nn.RNN on a (steps, features) input."""
+    torch_name = type(rnn).__name__
+    kind, gates, order = _RECURRENT[torch_name]
+    if len(shape) != 2:
+        raise ExportError(f"{where}: an {torch_name} needs a sequence input (steps, features) but receives {shape}; "
+                          "a recurrent layer before it needs return_sequences=True")
+    unsupported = [what for what, bad in (
+        (f"num_layers={rnn.num_layers} (stack Recurrent modules instead)", rnn.num_layers != 1),
+        ("bidirectional=True", rnn.bidirectional),
+        ("batch_first=False (ctnn's samples are (steps, features))", not rnn.batch_first),
+        (f"proj_size={getattr(rnn, 'proj_size', 0)}", getattr(rnn, "proj_size", 0) != 0)) if bad]
+    if unsupported:
+        raise ExportError(f"{where}: {torch_name} with {', '.join(unsupported)} has no ctnn equivalent")
+    steps, features = shape
+    if rnn.input_size != features:
+        raise ExportError(f"{where}: input_size {rnn.input_size}, but the input has {features} features")
+    units, has_bias = rnn.hidden_size, rnn.bias
+    activation = "tanh"
+    if torch_name == "RNN":
+        activation = {"RNN_TANH": "tanh", "RNN_RELU": "relu"}[rnn.mode]
+
+    def tensor(name):
+        return getattr(rnn, name).detach().cpu().double().numpy()
+
+    def spell(a, u=units, k=kind, act=activation, seq=return_sequences, b=has_bias):
+        options = [str(u)] + ([f"ctnn::{act}"] if act != "tanh" else []) + \
+                  (["ctnn::return_sequences<true>"] if seq else []) + ([] if b else ["ctnn::use_bias<false>"])
+        return f"ctnn::{k}<{', '.join(options)}>"
+
+    out_shape = (steps, units) if return_sequences else (units,)
+    layer = Layer(kind, shape, out_shape, spell)
+    layer.activation = activation
+    layer.streaming_state = 2 * units if kind == "lstm" else units  # h (and the LSTM's c)
+    if gates > 1:
+        layer.words.append(("recurrent_activation", "sigmoid"))
+    if return_sequences:
+        layer.words.append(("return_sequences", "true"))
+    layer.params.append(("kernel", _gate_blocks(tensor("weight_ih_l0"), gates, order).T.astype("float32")))
+    layer.params.append(("recurrent_kernel", _gate_blocks(tensor("weight_hh_l0"), gates, order).T.astype("float32")))
+    if has_bias:
+        b_ih, b_hh = _gate_blocks(tensor("bias_ih_l0"), gates, order), _gate_blocks(tensor("bias_hh_l0"), gates, order)
+        if kind == "gru":
+            # torch's GRU is Keras' reset_after=True: b_hn stays inside r * (h U_n + b_hn), so the
+            # two biases stay apart, as Keras' (2, 3 U) bias: [input bias; recurrent bias].
+            import numpy as np
+            bias = np.stack([b_ih, b_hh])
+        else:
+            bias = b_ih + b_hh  # both are added to the same pre-activation
+        layer.params.append(("bias", bias.astype("float32")))
+    return layer, out_shape
+
 _ACTIVATIONS = {"ReLU": "relu", "Sigmoid": "sigmoid", "Tanh": "tanh", "Softmax": "softmax",
                 "LeakyReLU": "leaky_relu", "ELU": "elu"}
 _CTNN_DEFAULT_ALPHA = {"leaky_relu": 0.3, "elu": 1.0}
@@ -125,7 +228,7 @@ def _activation(module, shape, where):
     name = _ACTIVATIONS[type(module).__name__]
     if name == "softmax":
         # ctnn's softmax works on the last axis: features, or channels (channels last).
-        ok = (None, 1, -1) if len(shape) == 1 else (None, 1, -3)
+        ok = {1: (None, 1, -1), 2: (2, -1), 3: (None, 1, -3)}[len(shape)]
         if module.dim not in ok:
             raise ExportError(f"{where}: Softmax(dim={module.dim}) on a sample of shape {shape}: ctnn's softmax "
                               "works on the features (or channels) only")
@@ -146,10 +249,11 @@ def convert(model, input_shape):
     torch_shape = tuple(int(d) for d in input_shape)
     if len(torch_shape) == 3:
         shape = (torch_shape[1], torch_shape[2], torch_shape[0])  # (C, H, W) -> (H, W, C)
-    elif len(torch_shape) == 1:
-        shape = torch_shape
+    elif len(torch_shape) in (1, 2):
+        shape = torch_shape  # (features,), or a sequence (steps, features) as batch_first modules see it
     else:
-        raise ExportError(f"input shape {torch_shape}: expected (features,) or (channels, height, width)")
+        raise ExportError(f"input shape {torch_shape}: expected (features,), (steps, features) or "
+                          "(channels, height, width)")
     ctnn_input = shape
     layers = []
     chw = None  # (C, H, W) when the current vector is a flattened image in PyTorch's order
@@ -158,6 +262,14 @@ def convert(model, input_shape):
         where = f"module {index} ({type(module).__name__})"
         name = type(module).__name__
         if name == "Identity":
+            continue
+        if name in _RECURRENT:
+            raise ExportError(f"{where}: an {name} returns (output, state), which an nn.Sequential cannot pass on; "
+                              f"wrap it: export_pytorch.Recurrent(nn.{name}(...), return_sequences=False or True)")
+        recurrent = _recurrent_parts(module)
+        if recurrent is not None:
+            layer, shape = _recurrent(*recurrent, shape, f"{where}, its {type(recurrent[0]).__name__}")
+            layers.append(layer)
             continue
         if name in _ACTIVATIONS:
             activation, statement = _activation(module, shape, where)
@@ -275,7 +387,8 @@ def convert(model, input_shape):
             layers.append(layer)
             continue
         raise ExportError(f"{where}: not supported (supported: Linear, Conv2d, MaxPool2d, AvgPool2d, Flatten, "
-                          "Dropout, ReLU, Sigmoid, Tanh, Softmax, LeakyReLU, ELU, Identity)")
+                          "Dropout, ReLU, Sigmoid, Tanh, Softmax, LeakyReLU, ELU, Identity, and LSTM, GRU, RNN "
+                          "wrapped in export_pytorch.Recurrent)")
     if chw is not None:
         raise ExportError("the model ends with a flattened image: PyTorch orders it (C, H, W), ctnn (H, W, C); "
                           "end with a Linear, or drop the final Flatten")
@@ -430,6 +543,13 @@ class Export:
     def tensors(self):
         return [(f"{n}/{p}", a) for n, layer in zip(self.names, self.layers) for p, a in layer.params]
 
+    def streaming_states(self):
+        """Each streaming layer's state, as a fresh stream starts it (zeros), which ctnn::load
+        expects after the parameters (<layer>/streaming_state, float32)."""
+        import numpy as np
+        return [(f"{n}/streaming_state", np.zeros(layer.streaming_state, dtype=np.float32))
+                for n, layer in zip(self.names, self.layers) if layer.streaming_state > 0]
+
     def snippet(self, name="network"):
         return (f"// ctnn network fingerprint 0x{self.fingerprint:016X}\n" + cpp_type(self.input_shape, self.layers, name))
 
@@ -463,7 +583,7 @@ def export(model, input_shape, path=None, test_input=None, test_samples=4, rtol=
             inputs = to_ctnn_layout(x.numpy(), rank).astype(np.float32)
             outputs = to_ctnn_layout(y.numpy(), out_rank).astype(np.float32)
             test = (inputs, outputs, rtol, atol)
-        write_weights(path, result.description, result.tensors(), test=test)
+        write_weights(path, result.description, result.tensors() + result.streaming_states(), test=test)
     return result
 
 
