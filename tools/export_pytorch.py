@@ -223,12 +223,12 @@ def _float_literal(x: float) -> str:
     return text + ("f" if ("." in text or "e" in text) else ".0f")
 
 
-def _activation(module, shape, where):
+def _activation(module, shape, where, channels_first=False):
     """(ctnn name, run-time statement or None) for an activation module."""
     name = _ACTIVATIONS[type(module).__name__]
     if name == "softmax":
         # ctnn's softmax works on the last axis: features, or channels (channels last).
-        ok = {1: (None, 1, -1), 2: (2, -1), 3: (None, 1, -3)}[len(shape)]
+        ok = {1: (None, 1, -1), 2: (1, -2) if channels_first else (2, -1), 3: (None, 1, -3)}[len(shape)]
         if module.dim not in ok:
             raise ExportError(f"{where}: Softmax(dim={module.dim}) on a sample of shape {shape}: ctnn's softmax "
                               "works on the features (or channels) only")
@@ -249,6 +249,8 @@ def convert(model, input_shape):
     torch_shape = tuple(int(d) for d in input_shape)
     if len(torch_shape) == 3:
         shape = (torch_shape[1], torch_shape[2], torch_shape[0])  # (C, H, W) -> (H, W, C)
+    elif len(torch_shape) == 2 and _channels_first_sequence(model):
+        shape = (torch_shape[1], torch_shape[0])  # Conv1d's (C, L) -> (L, C)
     elif len(torch_shape) in (1, 2):
         shape = torch_shape  # (features,), or a sequence (steps, features) as batch_first modules see it
     else:
@@ -256,7 +258,8 @@ def convert(model, input_shape):
                           "(channels, height, width)")
     ctnn_input = shape
     layers = []
-    chw = None  # (C, H, W) when the current vector is a flattened image in PyTorch's order
+    chw = None  # (C, H, W) or (C, L) when the current vector is flattened in PyTorch's channels-first order
+    channels_first = len(torch_shape) == 2 and _channels_first_sequence(model)  # a sequence that torch holds as (C, L)
     modules = list(model.children())
     for index, module in enumerate(modules):
         where = f"module {index} ({type(module).__name__})"
@@ -268,13 +271,16 @@ def convert(model, input_shape):
                               f"wrap it: export_pytorch.Recurrent(nn.{name}(...), return_sequences=False or True)")
         recurrent = _recurrent_parts(module)
         if recurrent is not None:
+            if channels_first:
+                raise ExportError(f"{where}: receives a Conv1d's (channels, steps); a recurrent module needs (steps, "
+                                  "features), and an nn.Sequential has no module that transposes them")
             layer, shape = _recurrent(*recurrent, shape, f"{where}, its {type(recurrent[0]).__name__}")
             layers.append(layer)
             continue
         if name in _ACTIVATIONS:
-            activation, statement = _activation(module, shape, where)
+            activation, statement = _activation(module, shape, where, channels_first)
             previous = layers[-1] if layers else None
-            if previous is not None and previous.kind in ("dense", "conv2d") and not previous.folded \
+            if previous is not None and previous.kind in ("dense", "conv2d", "conv1d") and not previous.folded \
                     and previous.activation == "linear" and _directly_follows(modules, index):
                 previous.activation, previous.folded = activation, True
                 if statement:
@@ -292,9 +298,9 @@ def convert(model, input_shape):
             if module.in_features != shape[0]:
                 raise ExportError(f"{where}: in_features {module.in_features}, but the input has {shape[0]}")
             w = module.weight.detach().cpu().double().numpy()  # (out, in)
-            if chw is not None:
-                c, h, wd = chw
-                w = w.reshape(w.shape[0], c, h, wd).transpose(0, 2, 3, 1).reshape(w.shape[0], h * wd * c)
+            if chw is not None:  # columns in PyTorch's (C, ...) order -> ctnn's (..., C)
+                w = w.reshape((w.shape[0],) + chw).transpose((0,) + tuple(range(2, len(chw) + 1)) + (1,))
+                w = w.reshape(w.shape[0], -1)
                 chw = None
             units = module.out_features
             has_bias = module.bias is not None
@@ -377,8 +383,20 @@ def convert(model, input_shape):
                 size *= d
             if len(shape) == 3:
                 chw = (shape[2], shape[0], shape[1])
+            elif len(shape) == 2 and channels_first:
+                chw = (shape[1], shape[0])
+            channels_first = False
             layers.append(Layer("flatten", shape, (size,), lambda a: "ctnn::flatten"))
             shape = (size,)
+            continue
+        if name in ("Conv1d", "MaxPool1d", "AvgPool1d"):
+            if len(shape) != 2 or not channels_first:
+                raise ExportError(f"{where}: a {name} needs a (channels, steps) input: the model's input, or a "
+                                  f"Conv1d's or 1D pool's output, but receives {shape}" +
+                                  ("" if len(shape) != 2 else " (steps, features) from a recurrent module"))
+            layer = _conv1d(module, shape, where) if name == "Conv1d" else _pool1d(module, shape, where)
+            layers.append(layer)
+            shape = layer.out_shape
             continue
         if name == "Dropout":
             p = float(module.p)
@@ -390,8 +408,9 @@ def convert(model, input_shape):
                           "Dropout, ReLU, Sigmoid, Tanh, Softmax, LeakyReLU, ELU, Identity, and LSTM, GRU, RNN "
                           "wrapped in export_pytorch.Recurrent)")
     if chw is not None:
-        raise ExportError("the model ends with a flattened image: PyTorch orders it (C, H, W), ctnn (H, W, C); "
-                          "end with a Linear, or drop the final Flatten")
+        what = "image: PyTorch orders it (C, H, W), ctnn (H, W, C)" if len(chw) == 3 else \
+            "sequence: PyTorch orders it (C, L), ctnn (L, C)"
+        raise ExportError(f"the model ends with a flattened {what}; end with a Linear, or drop the final Flatten")
     if not layers:
         raise ExportError("the model has no layers")
     return ctnn_input, layers
@@ -402,23 +421,88 @@ def _directly_follows(modules, index):
     j = index - 1
     while j >= 0 and type(modules[j]).__name__ == "Identity":
         j -= 1
-    return j >= 0 and type(modules[j]).__name__ in ("Linear", "Conv2d")
+    return j >= 0 and type(modules[j]).__name__ in ("Linear", "Conv2d", "Conv1d")
+
+
+def _single(v):
+    return int(v[0]) if isinstance(v, (tuple, list)) else int(v)
+
+
+def _conv1d(module, shape, where):
+    """ctnn::conv1d for an nn.Conv1d on a (steps, channels) input (PyTorch's (channels, steps))."""
+    steps, channels = shape
+    if module.in_channels != channels:
+        raise ExportError(f"{where}: in_channels {module.in_channels}, but the input has {channels} channels")
+    if module.groups != 1 or module.padding_mode != "zeros":
+        raise ExportError(f"{where}: only groups=1, padding_mode='zeros' have a ctnn equivalent")
+    k, s, d = _single(module.kernel_size), _single(module.stride), _single(module.dilation)
+    if d > 1 and s > 1:
+        raise ExportError(f"{where}: dilation={d} with stride={s}: ctnn, as Keras, dilates with stride 1 only")
+    # A dilated window spans d (k - 1) + 1 steps: padding as conv2d's for that window.
+    padding, (length,) = _conv_padding(module.padding if isinstance(module.padding, str) else _single(module.padding),
+                                       (steps,), (d * (k - 1) + 1,), (s,), where)
+    filters, has_bias = module.out_channels, module.bias is not None
+
+    def spell(a, f=filters, k=k, s=s, p=padding, d=d, b=has_bias):
+        options = [str(f), f"ctnn::kernel<{k}>"] + ([f"ctnn::{a}"] if a != "linear" else []) + \
+                  ([f"ctnn::strides<{s}>"] if s != 1 else []) + (["ctnn::padding::same"] if p == "same" else []) + \
+                  ([f"ctnn::dilation_rate<{d}>"] if d != 1 else []) + ([] if b else ["ctnn::use_bias<false>"])
+        return "ctnn::conv1d<" + ", ".join(options) + ">"
+
+    layer = Layer("conv1d", shape, (length, filters), spell)
+    layer.activation = "linear"
+    layer.window, layer.strides, layer.padding, layer.dilation = (k,), (s,), padding, d
+    w = module.weight.detach().cpu().double().numpy()  # (out, in, k)
+    layer.params.append(("kernel", w.transpose(2, 1, 0).astype("float32")))
+    if has_bias:
+        layer.params.append(("bias", module.bias.detach().cpu().double().numpy().astype("float32")))
+    return layer
+
+
+def _pool1d(module, shape, where):
+    """ctnn::max_pool1d or average_pool1d for an nn.MaxPool1d or nn.AvgPool1d."""
+    name = type(module).__name__
+    steps, channels = shape
+    k = _single(module.kernel_size)
+    s = _single(module.stride) if module.stride is not None and _single(module.stride) != 0 else k
+    if _single(module.padding) != 0:
+        raise ExportError(f"{where}: padding={module.padding}: ctnn pools without padding (or with Keras' "
+                          "'same', which PyTorch cannot express)")
+    if name == "MaxPool1d" and _single(module.dilation) != 1:
+        raise ExportError(f"{where}: dilation={module.dilation} has no ctnn equivalent")
+    length = (steps - k) // s + 1
+    if module.ceil_mode and (steps - k + s - 1) // s + 1 != length:
+        raise ExportError(f"{where}: ceil_mode=True adds a partial window here; ctnn has no equivalent")
+    kind, spelling = ("max_pooling1d", "ctnn::max_pool1d") if name == "MaxPool1d" else \
+        ("average_pooling1d", "ctnn::average_pool1d")
+    options = [f"ctnn::pool<{k}>"] + ([f"ctnn::strides<{s}>"] if s != k else [])
+    layer = Layer(kind, shape, (length, channels), lambda a, sp=spelling, o=options: f"{sp}<{', '.join(o)}>")
+    layer.window, layer.strides, layer.padding = (k,), (s,), "valid"
+    return layer
+
+
+def _channels_first_sequence(model):
+    """True when a rank-2 input is PyTorch's (channels, steps): the first module is a Conv1d or a 1D pool."""
+    for module in model.children():
+        name = type(module).__name__
+        if name not in ("Identity", "Dropout") and name not in _ACTIVATIONS:
+            return name in ("Conv1d", "MaxPool1d", "AvgPool1d")
+    return False
 
 
 def _conv_padding(padding, size, kernel, stride, where):
     """('valid' | 'same', output size) for PyTorch's padding, if ctnn (Keras) has an equivalent."""
-    h, w = size
     if isinstance(padding, str):
         if padding == "valid":
             return "valid", tuple((n - k) // s + 1 for n, k, s in zip(size, kernel, stride))
         if padding == "same":
             # PyTorch allows it for stride 1 only; it pads total k - 1, the extra one at the end,
             # as Keras does.
-            return "same", (h, w)
+            return "same", tuple(size)
         raise ExportError(f"{where}: padding={padding!r}")
-    p = _pair(padding)
+    p = _pair(padding) if len(size) == 2 else (int(padding),)
     torch_out = tuple((n + 2 * q - k) // s + 1 for n, q, k, s in zip(size, p, kernel, stride))
-    if p == (0, 0):
+    if not any(p):
         return "valid", torch_out
     same_out = tuple((n + s - 1) // s for n, s in zip(size, stride))
     before = tuple(max((o - 1) * s + k - n, 0) // 2 for o, s, k, n in zip(same_out, stride, kernel, size))
@@ -554,9 +638,22 @@ class Export:
         return (f"// ctnn network fingerprint 0x{self.fingerprint:016X}\n" + cpp_type(self.input_shape, self.layers, name))
 
 
-def to_ctnn_layout(array, rank_per_sample):
-    """(N, C, H, W) -> (N, H, W, C); (N, F) unchanged."""
-    return array.transpose(0, 2, 3, 1) if rank_per_sample == 3 else array
+def to_ctnn_layout(array, rank_per_sample, channels_first_sequence=False):
+    """(N, C, H, W) -> (N, H, W, C); a Conv1d's (N, C, L) -> (N, L, C); (N, F) and a recurrent
+    module's (N, T, F) unchanged."""
+    if rank_per_sample == 3:
+        return array.transpose(0, 2, 3, 1)
+    return array.transpose(0, 2, 1) if rank_per_sample == 2 and channels_first_sequence else array
+
+
+def _ends_channels_first(layers):
+    """True when the model's output is a Conv1d's or 1D pool's (C, L) (through activations, dropout)."""
+    for layer in reversed(layers):
+        if layer.kind in ("conv1d", "max_pooling1d", "average_pooling1d"):
+            return True
+        if layer.kind != "dropout" and layer.kind not in _ACTIVATIONS.values():
+            return False
+    return False
 
 
 def export(model, input_shape, path=None, test_input=None, test_samples=4, rtol=1e-4, atol=1e-6, seed=0):
@@ -580,8 +677,8 @@ def export(model, input_shape, path=None, test_input=None, test_samples=4, rtol=
                 y = reference(x.double())
             rank = len(input_shape)
             out_rank = len(layers[-1].out_shape)
-            inputs = to_ctnn_layout(x.numpy(), rank).astype(np.float32)
-            outputs = to_ctnn_layout(y.numpy(), out_rank).astype(np.float32)
+            inputs = to_ctnn_layout(x.numpy(), rank, _channels_first_sequence(model)).astype(np.float32)
+            outputs = to_ctnn_layout(y.numpy(), out_rank, _ends_channels_first(layers)).astype(np.float32)
             test = (inputs, outputs, rtol, atol)
         write_weights(path, result.description, result.tensors() + result.streaming_states(), test=test)
     return result

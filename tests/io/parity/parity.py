@@ -17,7 +17,10 @@ For the recurrent networks -- "lstm" (8 steps x 5 features -> nn.LSTM 16 -> dens
 and "gru" (-> nn.GRU 16, every step -> nn.RNN 12, the last step -> dense 10 softmax), each
 recurrent module wrapped in export_pytorch.Recurrent -- what is tested is the export (gate
 order, the transposed kernels, the biases, the description): the exported file's test vector
-is checked by ctnn::load, and ctnn's predictions are compared with PyTorch's in float64.
+is checked by ctnn::load, and ctnn's predictions are compared with PyTorch's in float64. Likewise
+"conv1d" (3 channels x 21 steps, PyTorch's (C, L) -> nn.Conv1d 8, kernel 3, stride 2, padding 1
+(Keras' 'same' here) relu -> MaxPool1d 2 -> nn.Conv1d 6, kernel 3, dilation 2, padding='same' ->
+AvgPool1d 3, stride 1 -> Flatten (PyTorch's (C, L) order, permuted in the Linear) -> dense 10 softmax).
 
 Matching the two libraries' conventions:
   * loss: ctnn's softmax + categorical cross-entropy (mean over the batch) = PyTorch's
@@ -59,6 +62,8 @@ STEPS, FEATURES = 8, 5
 PREDICT_CHAINS = {
     "lstm": STEPS * (FEATURES + 16 + 2 + 5 * ACTIVATION + 3) + 16 + 1 + 10,
     "gru": STEPS * (FEATURES + 16 + 2 + 3 * ACTIVATION + 4) + STEPS * (16 + 12 + 1 + ACTIVATION + 1) + 12 + 1 + 10,
+    # conv1d: 3 x 3 + 1 terms, 3 x 8 + 1, the average of 3 (and its division), 18 + 1, softmax 10.
+    "conv1d": 3 * 3 + 1 + 3 * 8 + 1 + 3 + 1 + 18 + 1 + 10,
 }
 
 
@@ -141,6 +146,10 @@ def build(case, exporter):
         return nn.Sequential(exporter.Recurrent(nn.GRU(FEATURES, 16, batch_first=True), return_sequences=True),
                              exporter.Recurrent(nn.RNN(16, 12, batch_first=True)),
                              nn.Linear(12, 10), nn.Softmax(dim=1)), (STEPS, FEATURES)
+    if case == "conv1d":
+        return nn.Sequential(nn.Conv1d(3, 8, 3, stride=2, padding=1), nn.ReLU(), nn.MaxPool1d(2),
+                             nn.Conv1d(8, 6, 3, dilation=2, padding="same"), nn.AvgPool1d(3, stride=1), nn.Flatten(),
+                             nn.Linear(6 * 3, 10), nn.Softmax(dim=1)), (3, 21)
     if case == "mlp":
         return nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 10), nn.Softmax(dim=1)), (784,)
     return nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
@@ -291,7 +300,7 @@ def run_case(case, binary, exporter, workdir, results):
 
 
 def run_sequence_case(case, binary, exporter, workdir, results):
-    """A recurrent network: description, export (its test vector checked by ctnn::load), predict."""
+    """A recurrent or conv1d network: description, export (its test vector checked by ctnn::load), predict."""
     import numpy as np
     import torch
 
@@ -299,7 +308,7 @@ def run_sequence_case(case, binary, exporter, workdir, results):
     if described.returncode != 0:
         print(f"{case}: ctnn_parity describe failed: {described.stderr}")
         return False
-    torch.manual_seed({"lstm": 3, "gru": 4}[case])
+    torch.manual_seed({"lstm": 3, "gru": 4, "conv1d": 5}[case])
     model, shape = build(case, exporter)
     directory = os.path.join(workdir, case)
     os.makedirs(directory)
@@ -311,7 +320,8 @@ def run_sequence_case(case, binary, exporter, workdir, results):
     print(exported.snippet(case), end="")
 
     x = torch.rand((3 * BATCH,) + shape)
-    np.save(os.path.join(directory, "x.npy"), x.numpy().astype(np.float32))  # (N, steps, features) in both
+    # (N, steps, features) in both for the recurrent networks; Conv1d's (N, C, L) is ctnn's (N, L, C).
+    np.save(os.path.join(directory, "x.npy"), exporter.to_ctnn_layout(x.numpy(), 2, case == "conv1d").astype(np.float32))
     run = subprocess.run([binary, "predict", case, directory], capture_output=True, text=True)
     if run.returncode != 0:
         print(f"{case}: ctnn_parity predict failed ({run.returncode}): {run.stderr}")
@@ -362,6 +372,15 @@ def check_exporter(exporter, workdir, tools):
         (nn.Sequential(exporter.Recurrent(nn.LSTM(6, 4, batch_first=True))), (8, 5), "input_size 6"),
         (nn.Sequential(exporter.Recurrent(nn.LSTM(5, 4, batch_first=True)), exporter.Recurrent(nn.LSTM(4, 4, batch_first=True))),
          (8, 5), "needs return_sequences=True"),
+        (nn.Sequential(nn.Conv1d(3, 6, 3, groups=3)), (3, 10), "groups=1"),
+        (nn.Sequential(nn.Conv1d(3, 4, 3, stride=2, dilation=2)), (3, 10), "dilates with stride 1 only"),
+        (nn.Sequential(nn.Conv1d(3, 4, 3, padding=2)), (3, 10), "no ctnn equivalent"),
+        (nn.Sequential(nn.Conv1d(3, 4, 3), nn.Flatten()), (3, 10), "ends with a flattened sequence"),
+        (nn.Sequential(nn.Conv1d(3, 4, 3), exporter.Recurrent(nn.LSTM(4, 4, batch_first=True))), (3, 10),
+         "no module that transposes"),
+        (nn.Sequential(exporter.Recurrent(nn.LSTM(5, 4, batch_first=True), return_sequences=True), nn.Conv1d(4, 4, 3)),
+         (8, 5), "from a recurrent module"),
+        (nn.Sequential(nn.Conv1d(3, 4, 3), nn.MaxPool1d(2, padding=1)), (3, 10), "ctnn pools without padding"),
     ]
     for model, shape, message in refusals:
         try:
@@ -414,7 +433,7 @@ def main():
     workdir = tempfile.mkdtemp(prefix="ctnn-parity-")
     try:
         ok = all([run_case(case, args.binary, exporter, workdir, results) for case in ("mlp", "cnn")] +
-                 [run_sequence_case(case, args.binary, exporter, workdir, results) for case in ("lstm", "gru")] +
+                 [run_sequence_case(case, args.binary, exporter, workdir, results) for case in ("lstm", "gru", "conv1d")] +
                  [check_exporter(exporter, workdir, args.tools)])
     finally:
         if args.keep:

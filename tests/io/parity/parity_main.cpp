@@ -47,7 +47,7 @@ using cnn = ctnn::sequential<ctnn::input<28, 28, 1>,
                              ctnn::dense<64, ctnn::relu>,
                              ctnn::dense<10, ctnn::softmax>>;
 #endif
-// Exported from torch's nn.LSTM, nn.GRU, nn.RNN and nn.Conv1d (tests/io/parity/parity.py, build()).
+// Exported from torch's nn.LSTM, nn.GRU, nn.RNN, nn.Conv1d and its pools (tests/io/parity/parity.py, build()).
 using lstm = ctnn::sequential<ctnn::input<8, 5>,
                               ctnn::lstm<16>,
                               ctnn::dense<10, ctnn::softmax>>;
@@ -55,6 +55,13 @@ using gru = ctnn::sequential<ctnn::input<8, 5>,
                              ctnn::gru<16, ctnn::return_sequences<true>>,
                              ctnn::simple_rnn<12>,
                              ctnn::dense<10, ctnn::softmax>>;
+using conv1d = ctnn::sequential<ctnn::input<21, 3>,
+                                ctnn::conv1d<8, ctnn::kernel<3>, ctnn::relu, ctnn::strides<2>, ctnn::padding::same>,
+                                ctnn::max_pool1d<ctnn::pool<2>>,
+                                ctnn::conv1d<6, ctnn::kernel<3>, ctnn::dilation_rate<2>, ctnn::padding::same>,
+                                ctnn::average_pool1d<ctnn::pool<3>, ctnn::strides<1>>,
+                                ctnn::flatten,
+                                ctnn::dense<10, ctnn::softmax>>;
 
 template <class Network>
 int describe() {
@@ -122,8 +129,8 @@ int predict(const fs::path& dir) {
 
 int usage() {
   std::fprintf(stderr,
-               "usage: ctnn_parity describe <mlp|cnn|lstm|gru>\n       ctnn_parity run <mlp|cnn> <dir>\n"
-               "       ctnn_parity predict <lstm|gru> <dir>\n");
+               "usage: ctnn_parity describe <mlp|cnn|lstm|gru|conv1d>\n       ctnn_parity run <mlp|cnn> <dir>\n"
+               "       ctnn_parity predict <lstm|gru|conv1d> <dir>\n");
   return 2;
 }
 
@@ -137,10 +144,12 @@ int main(int argc, char** argv) try {
   if (command == "predict") {
     if (network == "lstm") return predict<lstm>(argv[3]);
     if (network == "gru") return predict<gru>(argv[3]);
+    if (network == "conv1d") return predict<conv1d>(argv[3]);
     return usage();
   }
   if (network == "lstm" && is_describe) return describe<lstm>();
   if (network == "gru" && is_describe) return describe<gru>();
+  if (network == "conv1d" && is_describe) return describe<conv1d>();
   if (network == "mlp") return is_describe ? describe<mlp>() : run<mlp>(argv[3]);
   if (network == "cnn") {
 #ifdef CTNN_PARITY_HAS_CNN
