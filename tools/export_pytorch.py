@@ -4,19 +4,43 @@
     python3 tools/export_pytorch.py model.pt model.ctnn --input-shape 1,28,28
 
 model.pt is a whole pickled module (torch.save(model, "model.pt")); --input-shape is the shape
-of one sample as PyTorch sees it (C,H,W for images, F for vectors). The output file is in
+of one sample as PyTorch sees it (C,H,W for images, F for vectors, T,F for a batch_first
+recurrent module's sequence, C,L for a Conv1d's). The output file is in
 ctnn's weight format (docs/format.md), with a test vector -- random inputs and what the PyTorch
 model (evaluated in float64) outputs for them -- that ctnn::load checks, so weights loaded into
 the wrong type, with a forgotten run-time hyperparameter or in the wrong layout are refused.
 The C++ type to compile is printed on stdout.
 
-Supported modules: Linear, Conv2d, MaxPool2d, AvgPool2d, Flatten, Dropout, ReLU, Sigmoid, Tanh,
-Softmax, LeakyReLU, ELU (and Identity, skipped). An activation module that directly follows a
-Linear or Conv2d becomes that layer's activation (ctnn::dense<64, ctnn::relu>). Layouts are
+Supported modules: Linear, Conv2d, MaxPool2d, AvgPool2d, Conv1d, MaxPool1d, AvgPool1d, Flatten,
+Dropout, ReLU, Sigmoid, Tanh, Softmax, LeakyReLU, ELU (and Identity, skipped), and LSTM, GRU and
+RNN (tanh or relu) wrapped in Recurrent. An activation module that directly follows a Linear,
+Conv2d or Conv1d becomes that layer's activation (ctnn::dense<64, ctnn::relu>). Layouts are
 converted to ctnn's (Keras'): a Linear weight (out, in) becomes a dense kernel (in, out); a
-Conv2d weight (out, in, kh, kw) becomes a conv2d kernel (kh, kw, in, out), channels last; and
-because PyTorch flattens (C, H, W) while ctnn flattens (H, W, C), the columns of the Linear
-after a Flatten of an image are permuted to match.
+Conv2d weight (out, in, kh, kw) becomes a conv2d kernel (kh, kw, in, out), channels last, and a
+Conv1d weight (out, in, k) a conv1d kernel (k, in, out) on (L, C) sequences; and because
+PyTorch flattens (C, H, W) and (C, L) while ctnn flattens (H, W, C) and (L, C), the columns of
+the Linear after such a Flatten are permuted to match.
+
+Recurrent modules. nn.LSTM, nn.GRU and nn.RNN return (output, state), which an nn.Sequential
+cannot pass on, so each is wrapped in this module's Recurrent, Keras' layer in PyTorch:
+
+    from export_pytorch import Recurrent        # tools/ on sys.path
+    model = nn.Sequential(Recurrent(nn.LSTM(5, 32, batch_first=True), return_sequences=True),
+                          Recurrent(nn.GRU(32, 16, batch_first=True)),   # its last step, out[:, -1]
+                          nn.Linear(16, 10))
+
+Recurrent(rnn, return_sequences=False) returns out[:, -1], the last step (N, U); with
+return_sequences=True all of out (N, T, U), for a recurrent module or a Flatten after it. Any
+module with the same layout (its only child `rnn`, a bool `return_sequences`) and forward is
+taken as one; the test vector refuses a different forward. One layer, unidirectional,
+batch_first=True, no proj_size; anything else is refused. The weights: weight_ih (k U, F)
+becomes the kernel (F, k U) and weight_hh (k U, U) the recurrent_kernel (U, k U), with the gate
+blocks in Keras' order: the LSTM's i, f, g, o are Keras' i, f, c, o; the GRU's r, z, n become
+z, r, h. The LSTM's and RNN's bias is b_ih + b_hh; PyTorch's GRU is Keras' reset_after=True
+(b_hn stays inside r * (h W_hn + b_hn)), so its bias is (2, 3 U): [b_ih; b_hh], reordered. The
+file also holds each recurrent layer's streaming state, zeros (a fresh stream), as ctnn::load
+expects. A Conv1d's (C, L) output cannot feed a recurrent module (an nn.Sequential has no
+transpose) and is refused there.
 
 As a module, export() does the same from Python and returns the description, the fingerprint
 and the C++ snippet; write_weights()/read_weights() read and write the format itself and
