@@ -713,7 +713,8 @@ def main(argv=None):
     parser.add_argument("model", help="a whole pickled nn.Sequential (torch.save(model, path))")
     parser.add_argument("output", help="the ctnn weight file to write")
     parser.add_argument("--input-shape", required=True,
-                        help="one sample's shape as PyTorch sees it: C,H,W or F (e.g. 1,28,28 or 784)")
+                        help="one sample's shape as PyTorch sees it: C,H,W, F, T,F (recurrent) or C,L "
+                             "(Conv1d); e.g. 1,28,28 or 784")
     parser.add_argument("--test-samples", type=int, default=4, help="random samples in the test vector (0: none)")
     parser.add_argument("--rtol", type=float, default=1e-4)
     parser.add_argument("--atol", type=float, default=1e-6)
