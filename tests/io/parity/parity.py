@@ -13,6 +13,15 @@ in float64 on ctnn's own gradients, within a running bound on float32's error. A
 description equals ctnn::network_description of the C++ type (so the fingerprints agree), and
 an numpy.savez_compressed archive of the same weights loads identically (in parity_main).
 
+For the recurrent networks -- "lstm" (8 steps x 5 features -> nn.LSTM 16 -> dense 10 softmax)
+and "gru" (-> nn.GRU 16, every step -> nn.RNN 12, the last step -> dense 10 softmax), each
+recurrent module wrapped in export_pytorch.Recurrent -- what is tested is the export (gate
+order, the transposed kernels, the biases, the description): the exported file's test vector
+is checked by ctnn::load, and ctnn's predictions are compared with PyTorch's in float64. Likewise
+"conv1d" (3 channels x 21 steps, PyTorch's (C, L) -> nn.Conv1d 8, kernel 3, stride 2, padding 1
+(Keras' 'same' here) relu -> MaxPool1d 2 -> nn.Conv1d 6, kernel 3, dilation 2, padding='same' ->
+AvgPool1d 3, stride 1 -> Flatten (PyTorch's (C, L) order, permuted in the Linear) -> dense 10 softmax).
+
 Matching the two libraries' conventions:
   * loss: ctnn's softmax + categorical cross-entropy (mean over the batch) = PyTorch's
     CrossEntropyLoss on the logits, so PyTorch trains the model without its final Softmax;
@@ -40,6 +49,22 @@ U = 2.0 ** -24  # float32's unit roundoff
 # the batch and every output position).
 REDUCTIONS = {"mlp": (784 + 512 + 10 + 10 + 16, 784 + 512 + 10),
               "cnn": (9 + 5408 + 64 + 10 + 10 + 64 + 16 * 26 * 26, 9 + 5408 + 64 + 10)}
+
+# The recurrent networks' forward chains, in roundings of U (predict only). Each step of a cell
+# sums features + units + its biases' terms into every gate's pre-activation, then applies the
+# gates' activations (xsimd's tanh and exp, counted as ACTIVATION roundings each) and its
+# elementwise update (LSTM c = f c + i g, h = o tanh(c): 3 roundings and a fifth activation; GRU
+# h = z h' + (1 - z) hh: 4). An error in the state carries over to the next step at most whole
+# (gate derivatives at most 1, torch's weights uniform in +-1/sqrt(units)), so the steps' errors
+# add: steps x (per step). Then the dense layer (units + 1 terms) and the softmax (10).
+ACTIVATION = 4
+STEPS, FEATURES = 8, 5
+PREDICT_CHAINS = {
+    "lstm": STEPS * (FEATURES + 16 + 2 + 5 * ACTIVATION + 3) + 16 + 1 + 10,
+    "gru": STEPS * (FEATURES + 16 + 2 + 3 * ACTIVATION + 4) + STEPS * (16 + 12 + 1 + ACTIVATION + 1) + 12 + 1 + 10,
+    # conv1d: 3 x 3 + 1 terms, 3 x 8 + 1, the average of 3 (and its division), 18 + 1, softmax 10.
+    "conv1d": 3 * 3 + 1 + 3 * 8 + 1 + 3 + 1 + 18 + 1 + 10,
+}
 
 
 def elementwise_relative(a, b):
@@ -112,8 +137,19 @@ def adam_replay(before, gradients, lr=1e-3, beta_1=0.9, beta_2=0.999, epsilon=1e
     return out
 
 
-def build(case):
+def build(case, exporter):
     import torch.nn as nn
+    if case == "lstm":
+        return nn.Sequential(exporter.Recurrent(nn.LSTM(FEATURES, 16, batch_first=True)),
+                             nn.Linear(16, 10), nn.Softmax(dim=1)), (STEPS, FEATURES)
+    if case == "gru":
+        return nn.Sequential(exporter.Recurrent(nn.GRU(FEATURES, 16, batch_first=True), return_sequences=True),
+                             exporter.Recurrent(nn.RNN(16, 12, batch_first=True)),
+                             nn.Linear(12, 10), nn.Softmax(dim=1)), (STEPS, FEATURES)
+    if case == "conv1d":
+        return nn.Sequential(nn.Conv1d(3, 8, 3, stride=2, padding=1), nn.ReLU(), nn.MaxPool1d(2),
+                             nn.Conv1d(8, 6, 3, dilation=2, padding="same"), nn.AvgPool1d(3, stride=1), nn.Flatten(),
+                             nn.Linear(6 * 3, 10), nn.Softmax(dim=1)), (3, 21)
     if case == "mlp":
         return nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 10), nn.Softmax(dim=1)), (784,)
     return nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
@@ -146,7 +182,7 @@ def run_case(case, binary, exporter, workdir, results):
         return False
 
     torch.manual_seed({"mlp": 1, "cnn": 2}[case])
-    model, shape = build(case)
+    model, shape = build(case, exporter)
     directory = os.path.join(workdir, case)
     os.makedirs(directory)
     weights = os.path.join(directory, "weights.ctnn")
@@ -263,6 +299,42 @@ def run_case(case, binary, exporter, workdir, results):
     return ok
 
 
+def run_sequence_case(case, binary, exporter, workdir, results):
+    """A recurrent or conv1d network: description, export (its test vector checked by ctnn::load), predict."""
+    import numpy as np
+    import torch
+
+    described = subprocess.run([binary, "describe", case], capture_output=True, text=True)
+    if described.returncode != 0:
+        print(f"{case}: ctnn_parity describe failed: {described.stderr}")
+        return False
+    torch.manual_seed({"lstm": 3, "gru": 4, "conv1d": 5}[case])
+    model, shape = build(case, exporter)
+    directory = os.path.join(workdir, case)
+    os.makedirs(directory)
+    exported = exporter.export(model, shape, os.path.join(directory, "weights.ctnn"), test_samples=4)
+    agree = exported.description == described.stdout.strip()
+    if not agree:
+        print(f"{case}: description mismatch\n  exporter: {exported.description}\n  ctnn:     {described.stdout.strip()}")
+    print(f"{case}: fingerprint 0x{exported.fingerprint:016X}, descriptions agree: {agree}")
+    print(exported.snippet(case), end="")
+
+    x = torch.rand((3 * BATCH,) + shape)
+    # (N, steps, features) in both for the recurrent networks; Conv1d's (N, C, L) is ctnn's (N, L, C).
+    np.save(os.path.join(directory, "x.npy"), exporter.to_ctnn_layout(x.numpy(), 2, case == "conv1d").astype(np.float32))
+    run = subprocess.run([binary, "predict", case, directory], capture_output=True, text=True)
+    if run.returncode != 0:
+        print(f"{case}: ctnn_parity predict failed ({run.returncode}): {run.stderr}")
+        return False
+    with torch.no_grad():
+        expected = copy.deepcopy(model).double().eval()(x.double()).numpy()
+    chain = PREDICT_CHAINS[case]
+    value = elementwise_relative(np.load(os.path.join(directory, "predict.npy")), expected)
+    passed = value <= 2 * chain * U  # a probability's relative error: twice its logits'
+    results.append((case, "predict vs torch f64", value, 2 * chain * U, passed, f"(2 x {chain} U)"))
+    return agree and passed
+
+
 def check_exporter(exporter, workdir, tools):
     """The command line (a pickled model, run-time hyperparameters in the snippet, a test vector
     in the file) and the exporter's refusals."""
@@ -291,6 +363,24 @@ def check_exporter(exporter, workdir, tools):
         (nn.Sequential(nn.Conv2d(1, 4, 3, stride=2, padding=1)), (1, 28, 28), "no ctnn equivalent"),
         (nn.Sequential(nn.Linear(4, 2), nn.BatchNorm1d(2)), (4,), "not supported"),
         (nn.Sequential(nn.Linear(5, 2)), (4,), "in_features 5"),
+        (nn.Sequential(nn.LSTM(5, 4, batch_first=True)), (8, 5), "wrap it: export_pytorch.Recurrent"),
+        (nn.Sequential(exporter.Recurrent(nn.LSTM(5, 4, batch_first=True, bidirectional=True))), (8, 5),
+         "bidirectional=True"),
+        (nn.Sequential(exporter.Recurrent(nn.GRU(5, 4, num_layers=2, batch_first=True))), (8, 5), "num_layers=2"),
+        (nn.Sequential(exporter.Recurrent(nn.RNN(5, 4))), (8, 5), "batch_first=False"),
+        (nn.Sequential(exporter.Recurrent(nn.LSTM(5, 4, batch_first=True, proj_size=2))), (8, 5), "proj_size=2"),
+        (nn.Sequential(exporter.Recurrent(nn.LSTM(6, 4, batch_first=True))), (8, 5), "input_size 6"),
+        (nn.Sequential(exporter.Recurrent(nn.LSTM(5, 4, batch_first=True)), exporter.Recurrent(nn.LSTM(4, 4, batch_first=True))),
+         (8, 5), "needs return_sequences=True"),
+        (nn.Sequential(nn.Conv1d(3, 6, 3, groups=3)), (3, 10), "groups=1"),
+        (nn.Sequential(nn.Conv1d(3, 4, 3, stride=2, dilation=2)), (3, 10), "dilates with stride 1 only"),
+        (nn.Sequential(nn.Conv1d(3, 4, 3, padding=2)), (3, 10), "no ctnn equivalent"),
+        (nn.Sequential(nn.Conv1d(3, 4, 3), nn.Flatten()), (3, 10), "ends with a flattened sequence"),
+        (nn.Sequential(nn.Conv1d(3, 4, 3), exporter.Recurrent(nn.LSTM(4, 4, batch_first=True))), (3, 10),
+         "no module that transposes"),
+        (nn.Sequential(exporter.Recurrent(nn.LSTM(5, 4, batch_first=True), return_sequences=True), nn.Conv1d(4, 4, 3)),
+         (8, 5), "from a recurrent module"),
+        (nn.Sequential(nn.Conv1d(3, 4, 3), nn.MaxPool1d(2, padding=1)), (3, 10), "ctnn pools without padding"),
     ]
     for model, shape, message in refusals:
         try:
@@ -301,6 +391,17 @@ def check_exporter(exporter, workdir, tools):
             if message not in str(e):
                 print(f"exporter: refused {model} with '{e}', expected '{message}'")
                 ok = False
+    # A pickled recurrent model through the command line (the pickle names export_pytorch.Recurrent,
+    # which the script's own directory provides): the snippet spells every option.
+    recurrent = nn.Sequential(exporter.Recurrent(nn.RNN(3, 4, nonlinearity="relu", bias=False, batch_first=True),
+                                                 return_sequences=True), nn.Flatten(), nn.Linear(24, 2))
+    torch.save(recurrent, os.path.join(workdir, "rnn.pt"))
+    run = subprocess.run([sys.executable, os.path.join(tools, "export_pytorch.py"), os.path.join(workdir, "rnn.pt"),
+                          os.path.join(workdir, "rnn.ctnn"), "--input-shape", "6,3"], capture_output=True, text=True)
+    expected = "ctnn::simple_rnn<4, ctnn::relu, ctnn::return_sequences<true>, ctnn::use_bias<false>>"
+    if run.returncode != 0 or expected not in run.stdout:
+        print(f"exporter CLI (rnn): unexpected result ({run.returncode}), expected {expected}:\n{run.stdout}{run.stderr}")
+        ok = False
     # Keras' 'same' padding, spelled as PyTorch padding, is recognized where the windows are
     # the same: on 27 pixels Keras pads 1 + 1 as PyTorch; on 28 it pads 0 + 1 (refused above).
     same = exporter.export(nn.Sequential(nn.Conv2d(1, 4, 3, stride=2, padding=1)), (1, 27, 27))
@@ -332,6 +433,7 @@ def main():
     workdir = tempfile.mkdtemp(prefix="ctnn-parity-")
     try:
         ok = all([run_case(case, args.binary, exporter, workdir, results) for case in ("mlp", "cnn")] +
+                 [run_sequence_case(case, args.binary, exporter, workdir, results) for case in ("lstm", "gru", "conv1d")] +
                  [check_exporter(exporter, workdir, args.tools)])
     finally:
         if args.keep:

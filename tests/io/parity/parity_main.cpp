@@ -1,5 +1,5 @@
 // The C++ half of the PyTorch parity test (tests/io/parity/parity.py drives it):
-//   ctnn_parity describe <mlp|cnn>      prints ctnn::network_description of the network
+//   ctnn_parity describe <network>      prints ctnn::network_description of the network
 //   ctnn_parity run <mlp|cnn> <dir>     loads <dir>/weights.ctnn (exported from PyTorch by
 //       tools/export_pytorch.py; its test vector is checked by load) and, from numpy,
 //       <dir>/weights_compressed.npz (numpy.savez_compressed: DEFLATE, zip64 fields) and checks
@@ -7,6 +7,9 @@
 //       predict.npy (predict on all samples), gradients.npz (of the mean loss on batch 0),
 //       sgd.npz (one SGD step, learning rate 0.1, on batch 0), adam.ctnn (three Adam steps,
 //       learning rate 1e-3, on batches 0, 1, 2) and adam_gradients_<k>.npz (the gradients of step k).
+//   ctnn_parity predict <network> <dir> loads <dir>/weights.ctnn (its test vector checked by load)
+//       and writes predict.npy for <dir>/x.npy: the recurrent and conv1d networks, whose export
+//       (layouts, gate order) is what is tested, not their training.
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -44,6 +47,21 @@ using cnn = ctnn::sequential<ctnn::input<28, 28, 1>,
                              ctnn::dense<64, ctnn::relu>,
                              ctnn::dense<10, ctnn::softmax>>;
 #endif
+// Exported from torch's nn.LSTM, nn.GRU, nn.RNN, nn.Conv1d and its pools (tests/io/parity/parity.py, build()).
+using lstm = ctnn::sequential<ctnn::input<8, 5>,
+                              ctnn::lstm<16>,
+                              ctnn::dense<10, ctnn::softmax>>;
+using gru = ctnn::sequential<ctnn::input<8, 5>,
+                             ctnn::gru<16, ctnn::return_sequences<true>>,
+                             ctnn::simple_rnn<12>,
+                             ctnn::dense<10, ctnn::softmax>>;
+using conv1d = ctnn::sequential<ctnn::input<21, 3>,
+                                ctnn::conv1d<8, ctnn::kernel<3>, ctnn::relu, ctnn::strides<2>, ctnn::padding::same>,
+                                ctnn::max_pool1d<ctnn::pool<2>>,
+                                ctnn::conv1d<6, ctnn::kernel<3>, ctnn::dilation_rate<2>, ctnn::padding::same>,
+                                ctnn::average_pool1d<ctnn::pool<3>, ctnn::strides<1>>,
+                                ctnn::flatten,
+                                ctnn::dense<10, ctnn::softmax>>;
 
 template <class Network>
 int describe() {
@@ -98,8 +116,21 @@ int run(const fs::path& dir) {
   return 0;
 }
 
+template <class Network>
+int predict(const fs::path& dir) {
+  using model = ctnn::model<Network, ctnn::loss::categorical_crossentropy, ctnn::optim::sgd>;
+  model m;
+  ctnn::load(m, dir / "weights.ctnn");
+  const auto x = model::input_samples::from_expression(ctnn::load_npy(dir / "x.npy"));
+  const auto p = m.predict(x);
+  ctnn::save_npy(dir / "predict.npy", p.values(), {p.size(), model::output_shape::size});
+  return 0;
+}
+
 int usage() {
-  std::fprintf(stderr, "usage: ctnn_parity describe <mlp|cnn>\n       ctnn_parity run <mlp|cnn> <dir>\n");
+  std::fprintf(stderr,
+               "usage: ctnn_parity describe <mlp|cnn|lstm|gru|conv1d>\n       ctnn_parity run <mlp|cnn> <dir>\n"
+               "       ctnn_parity predict <lstm|gru|conv1d> <dir>\n");
   return 2;
 }
 
@@ -109,7 +140,16 @@ int main(int argc, char** argv) try {
   if (argc < 3) return usage();
   const std::string command = argv[1], network = argv[2];
   const bool is_describe = command == "describe";
-  if (!is_describe && (command != "run" || argc != 4)) return usage();
+  if (!is_describe && ((command != "run" && command != "predict") || argc != 4)) return usage();
+  if (command == "predict") {
+    if (network == "lstm") return predict<lstm>(argv[3]);
+    if (network == "gru") return predict<gru>(argv[3]);
+    if (network == "conv1d") return predict<conv1d>(argv[3]);
+    return usage();
+  }
+  if (network == "lstm" && is_describe) return describe<lstm>();
+  if (network == "gru" && is_describe) return describe<gru>();
+  if (network == "conv1d" && is_describe) return describe<conv1d>();
   if (network == "mlp") return is_describe ? describe<mlp>() : run<mlp>(argv[3]);
   if (network == "cnn") {
 #ifdef CTNN_PARITY_HAS_CNN
