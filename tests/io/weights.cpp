@@ -403,6 +403,35 @@ TEST_CASE("load: a weight file for another network is refused, saying where they
   CHECK(std::equal(m.parameters().begin(), m.parameters().end(), relu_weights_in_leaky.parameters().begin()));
 }
 
+TEST_CASE("load: a streaming layer's state is read when the file has it, and is a fresh stream when not", "[io][streaming]") {
+  using stream = ctnn::sequential<ctnn::input<4, 2>, ctnn::lstm<3, ctnn::return_sequences<true>>, ctnn::dense<1>>;
+  using model_type = ctnn::model<stream, ctnn::loss::mean_squared_error, ctnn::optim::sgd>;
+  model_type source, m({}, {}, {.seed = 9});
+  const float x[2] = {0.5f, -1.0f};
+  (void)source.step(std::span<const float, 2>(x, 2));
+  (void)m.step(std::span<const float, 2>(x, 2));
+  const auto nonzero = [](const model_type& mm) {
+    return std::any_of(mm.streaming_state().begin(), mm.streaming_state().end(), [](float v) { return v != 0; });
+  };
+  REQUIRE(nonzero(source));
+  REQUIRE(nonzero(m));
+  {  // parameters only, as another framework's export: the stream starts over
+    auto b = file_builder::for_network<stream>();
+    add_parameters(b, source);
+    ctnn::load_from_memory(m, b.build());
+    CHECK(std::equal(m.parameters().begin(), m.parameters().end(), source.parameters().begin()));
+    CHECK_FALSE(nonzero(m));
+  }
+  {  // with it: the saved stream's state
+    auto b = file_builder::for_network<stream>();
+    add_parameters(b, source);
+    const auto state = source.streaming_state();
+    b.tensor("lstm/streaming_state", {6}, std::vector<float>(state.begin(), state.begin() + 6));
+    ctnn::load_from_memory(m, b.build());
+    CHECK(std::equal(state.begin(), state.end(), m.streaming_state().begin()));
+  }
+}
+
 TEST_CASE("load: wrong dtype, missing and unexpected tensors, NaN weights", "[io][bad]") {
   toy_model source, m({}, {}, {.seed = 9});
   const auto table = ctnn::detail::parameter_table<toy>();

@@ -274,7 +274,13 @@ void load_weights(model<Network, Loss, Optimizer>& m, std::span<const std::byte>
                      "the saved model had diverged, or the export is broken");
   }
 
+  // A streaming layer's state is optional: a file without it (an export from another
+  // framework, weights saved before a stream ran) loads as the start of a stream.
   for (const auto& e : streaming_table<Network>()) {
+    if (!by_name.contains(e.name)) {
+      std::fill_n(s.streaming.data() + e.offset, e.size, 0.0f);
+      continue;
+    }
     const tensor_record& t = take(e.name, dtype::float32, std::array<std::uint64_t, 1>{e.size}, 1,
                                   "the file holds: " + held);
     floats_from_le(t.data, s.streaming.data() + e.offset);
