@@ -76,6 +76,8 @@ struct layout<InputShape, std::tuple<Ls...>> {
   static constexpr std::array<std::size_t, layer_count> output_slices{aligned_count(Ls::output_shape::size)...};
   static constexpr std::array<std::size_t, layer_count> workspace_slices{
       aligned_count(layer_traits<Ls>::workspace_size)...};
+  static constexpr std::array<std::size_t, layer_count> streaming_slices{
+      aligned_count(layer_traits<Ls>::streaming_state_size)...};
 
  public:
   // Where each layer's parameters start in the parameter arena (and its gradients in the
@@ -108,10 +110,8 @@ struct layout<InputShape, std::tuple<Ls...>> {
     return layer_count;
   }();
   // Where each layer's state starts in the streaming state, and its floats.
-  static constexpr std::array<std::size_t, layer_count> streaming_state_offsets =
-      offsets_of(std::array<std::size_t, layer_count>{aligned_count(layer_traits<Ls>::streaming_state_size)...});
-  static constexpr std::size_t streaming_state_storage =
-      sum(std::array<std::size_t, layer_count>{aligned_count(layer_traits<Ls>::streaming_state_size)...});
+  static constexpr std::array<std::size_t, layer_count> streaming_state_offsets = offsets_of(streaming_slices);
+  static constexpr std::size_t streaming_state_storage = sum(streaming_slices);
   // Floats of one step's input (a step of the network's input) and output (a step of the last
   // layer's output, or all of it where the time axis is gone).
   static constexpr std::size_t step_input_size = InputShape::dims[InputShape::rank - 1];
