@@ -51,7 +51,23 @@ using all_layers = std::tuple<
     case_of<ctnn::lstm<2, ctnn::return_sequences<true>, ctnn::go_backwards<true>>, shape<3, 2>>,
     case_of<ctnn::gru<3>, shape<4, 2>>,
     case_of<ctnn::gru<2, ctnn::reset_after<false>, ctnn::return_sequences<true>>, shape<3, 3>>,
-    case_of<ctnn::simple_rnn<3, ctnn::go_backwards<true>>, shape<4, 2>>>;
+    case_of<ctnn::simple_rnn<3, ctnn::go_backwards<true>>, shape<4, 2>>,
+    // Blocks (layers/branches.hpp, layers/residual.hpp): a block is a layer like any other.
+    case_of<ctnn::residual<ctnn::dense<3, ctnn::tanh>, ctnn::dense<3>>, shape<3>>,
+    case_of<ctnn::residual<ctnn::conv2d<2, ctnn::kernel<3>, ctnn::padding::same>, ctnn::batch_normalization<>, ctnn::relu,
+                           ctnn::shortcut<ctnn::conv2d<2, ctnn::kernel<1>>>>,
+            shape<4, 4, 1>>,
+    case_of<ctnn::residual<ctnn::residual<ctnn::dense<3, ctnn::tanh>>, ctnn::dense<3>>, shape<3>>,  // nested
+    case_of<ctnn::branches<ctnn::concatenate<>, ctnn::path<ctnn::dense<2, ctnn::tanh>>, ctnn::path<ctnn::dense<3>>>, shape<4>>,
+    case_of<ctnn::branches<ctnn::concatenate<0>, ctnn::path<ctnn::dense<2>>, ctnn::path<ctnn::lstm<2, ctnn::return_sequences<true>>>>,
+            shape<3, 2>>,
+    case_of<ctnn::branches<ctnn::multiply, ctnn::path<ctnn::dense<3, ctnn::tanh>>, ctnn::path<ctnn::dense<3, ctnn::sigmoid>>>, shape<4>>,
+    case_of<ctnn::branches<ctnn::add, ctnn::path<ctnn::dense<2, ctnn::tanh>>, ctnn::path<ctnn::dense<2>>, ctnn::path<ctnn::relu, ctnn::dense<2>>>,
+            shape<3>>,
+    case_of<ctnn::branches<ctnn::subtract, ctnn::path<ctnn::dense<2, ctnn::tanh>>, ctnn::path<ctnn::dense<2>>>, shape<3>>,
+    case_of<ctnn::branches<ctnn::average, ctnn::path<ctnn::dense<2, ctnn::tanh>>, ctnn::path<ctnn::dense<2>>>, shape<3>>,
+    case_of<ctnn::branches<ctnn::maximum, ctnn::path<ctnn::dense<2, ctnn::tanh>>, ctnn::path<ctnn::dense<2>>>, shape<3>>,
+    case_of<ctnn::branches<ctnn::minimum, ctnn::path<ctnn::dense<2, ctnn::tanh>>, ctnn::path<ctnn::dense<2>>>, shape<3>>>;
 
 using loss = ctnn::loss::mean_squared_error;
 

@@ -24,6 +24,9 @@
 //     a layer on a sequence (input rank 2) that can run one time step at a time (model::step);
 //     layers on rank-1 inputs (after the time axis is gone) stream through forward() on one
 //     sample and declare nothing
+//   using path_layer_types (a block)         is_block                   false
+//     ctnn::branches / ctnn::residual: paths of bound layers (path_layers<K>(),
+//     path_parameter_offsets, path_layer_offsets<K>), opened by core/detail/nested_layers.hpp
 //   static constexpr void describe(D&)       describe(d)                nothing
 //     hyperparameters beyond shapes, activation and parameters, for the network description
 //     (io/network_description.hpp): d.dims("window", {3, 3}), d.word("padding", "same"),
@@ -87,6 +90,8 @@ struct layer_traits {
     if constexpr (requires { L::streaming_state_size; }) return std::size_t{L::streaming_state_size};
     else return std::size_t{0};
   }();
+
+  static constexpr bool is_block = requires { typename L::path_layer_types; };
 
   static constexpr bool streams = requires(const L& l, const step_io<float>& io) { l.step(io); };
 

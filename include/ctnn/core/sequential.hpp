@@ -19,6 +19,7 @@
 #include "../detail/aligned_buffer.hpp"
 #include "../detail/check_link.hpp"
 #include "detail/layout.hpp"
+#include "detail/nested_layers.hpp"
 #include "input.hpp"
 #include "layer.hpp"
 #include "layer_traits.hpp"
@@ -193,7 +194,7 @@ struct sequential {
   // non-trainable state (batch_normalization's moving statistics), as Keras' does. Columns
   // widen to fit long layer names and shapes.
   static void summary(std::ostream& os = std::cout) {
-    const auto rows = summary_rows(std::make_index_sequence<layer_count>{});
+    const auto rows = summary_rows();
     std::size_t name_width = 29, shape_width = 26;
     for (const auto& r : rows) {
       name_width = std::max(name_width, r[0].size() + 2);
@@ -251,22 +252,19 @@ struct sequential {
     for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<std::size_t>(i), ",");
     return s;
   }
-  template <std::size_t... I>
-  static std::vector<std::array<std::string, 3>> summary_rows(std::index_sequence<I...>) {
-    std::vector<std::string_view> kinds;  // in order of first appearance
-    std::vector<std::size_t> seen;        // how many layers of each kind so far, for Keras-style names
-    auto name_of = [&](std::string_view kind) {
-      const auto k = static_cast<std::size_t>(std::find(kinds.begin(), kinds.end(), kind) - kinds.begin());
-      if (k == kinds.size()) kinds.push_back(kind), seen.push_back(0);
-      const std::size_t index = seen[k]++;
-      return std::string(kind) + (index ? "_" + std::to_string(index) : "");
+  // One row per layer, a block's layers indented under it, named as the weight file names them.
+  static std::vector<std::array<std::string, 3>> summary_rows() {
+    std::vector<std::array<std::string, 3>> rows;
+    detail::keras_names name_of;
+    auto row = [&](auto* l, std::size_t, std::size_t depth) {
+      using L = std::remove_cvref_t<decltype(*l)>;
+      rows.push_back({std::string(1 + 2 * depth, ' ') + name_of(L::kind) + " (" + std::string(L::kind) + ")",
+                      L::output_shape::to_string(),
+                      std::to_string(L::parameter_count + layer_traits<L>::non_trainable_parameter_count)});
     };
-    return {{" " + name_of(std::tuple_element_t<I, layer_types>::kind) + " (" +
-                 std::string(std::tuple_element_t<I, layer_types>::kind) + ")",
-             std::tuple_element_t<I, layer_types>::output_shape::to_string(),
-             std::to_string(parameter_counts[I] + non_trainable_counts[I])}...};
+    detail::visit_layers(static_cast<layer_types*>(nullptr), parameter_offsets, 0, 0, row);
+    return rows;
   }
-
 };
 
 namespace detail {

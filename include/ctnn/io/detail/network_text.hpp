@@ -11,6 +11,8 @@
 //   padding=valid|same, rate=<millionths>,   (conv2d and pooling: window, strides, padding;
 //   stddev=<millionths>                       dropout: rate; gaussian_noise: stddev)
 //   <parameter name>=<dims>                every entry of L::parameters, in order
+//   merge=<kind>)[;path<layers>]...;end     a block (layer_traits<L>::is_block): its merge, then
+//                                          each path's layers, in place of its parameters
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -88,6 +90,22 @@ struct attribute_writer {
 };
 
 template <class L, class Out>
+constexpr void put_layer(Out& out);
+
+// A block's paths, each ";path" and its layers. (Function templates rather than nested generic
+// lambdas: GCC 12 fails on those in a constant expression, an internal compiler error.)
+template <class Layers, class Out, std::size_t... I>
+constexpr void put_layers(Out& out, std::index_sequence<I...>) {
+  (put_layer<std::tuple_element_t<I, Layers>>(out), ...);
+}
+template <class Paths, class Out, std::size_t... K>
+constexpr void put_paths(Out& out, std::index_sequence<K...>) {
+  ((put_text(out, ";path"),
+    put_layers<std::tuple_element_t<K, Paths>>(out, std::make_index_sequence<std::tuple_size_v<std::tuple_element_t<K, Paths>>>{})),
+   ...);
+}
+
+template <class L, class Out>
 constexpr void put_layer(Out& out) {
   put_text(out, ";");
   put_text(out, L::kind);
@@ -99,13 +117,21 @@ constexpr void put_layer(Out& out) {
   if constexpr (layer_traits<L>::has_activation)
     attributes.word("activation", layer_traits<L>::activation_type::name);
   layer_traits<L>::describe(attributes);
-  for (const auto& p : L::parameters) {
-    put_text(out, ",");
-    put_text(out, p.name);
-    put_text(out, "=");
-    put_dims(out, p.dims, p.rank);
+  if constexpr (layer_traits<L>::is_block) {
+    // A block: its merge, then each path's layers after ";path", and ";end".
+    attributes.word("merge", L::merge_type::kind);
+    put_text(out, ")");
+    put_paths<typename L::path_layer_types>(out, std::make_index_sequence<std::tuple_size_v<typename L::path_layer_types>>{});
+    put_text(out, ";end");
+  } else {
+    for (const auto& p : L::parameters) {
+      put_text(out, ",");
+      put_text(out, p.name);
+      put_text(out, "=");
+      put_dims(out, p.dims, p.rank);
+    }
+    put_text(out, ")");
   }
-  put_text(out, ")");
 }
 
 template <class Network>

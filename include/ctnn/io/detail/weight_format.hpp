@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "../../core/layer_traits.hpp"
+#include "../../core/detail/nested_layers.hpp"
 
 namespace ctnn::detail {
 
@@ -95,41 +96,49 @@ struct tensor_entry {
   std::size_t offset = 0;  // from the start of the arena
 };
 
-// Keras names layers by kind, numbering repeats: dense, dense_1, dense_2, conv2d, ...
+// f(layer pointer (null without layers), name, parameter offset, depth) for every layer of the
+// network, blocks opened.
+template <class Network, class Layers, class F>
+void for_each_named_layer(Layers* layers, F&& f) {
+  keras_names name_of;
+  auto visit = [&](auto* l, std::size_t offset, std::size_t depth) {
+    using L = std::remove_cvref_t<decltype(*l)>;
+    f(l, name_of(L::kind), offset, depth);
+  };
+  visit_layers(layers, Network::parameter_offsets, 0, 0, visit);
+}
+
+// The names of the network's top-level layers.
 template <class Network>
 std::vector<std::string> layer_names() {
   std::vector<std::string> names;
-  std::vector<std::pair<std::string_view, std::size_t>> seen;
-  auto name_of = [&](std::string_view kind) {
-    for (auto& [k, count] : seen)
-      if (k == kind) return std::string(kind) + "_" + std::to_string(count++);
-    seen.emplace_back(kind, 1);
-    return std::string(kind);
-  };
-  [&]<std::size_t... I>(std::index_sequence<I...>) {
-    (names.push_back(name_of(std::tuple_element_t<I, typename Network::layer_types>::kind)), ...);
-  }(std::make_index_sequence<Network::layer_count>{});
+  for_each_named_layer<Network>(static_cast<typename Network::layer_types*>(nullptr),
+                                [&](auto*, std::string name, std::size_t, std::size_t depth) {
+                                  if (depth == 0) names.push_back(std::move(name));
+                                });
   return names;
 }
 
+// Every parameter tensor under "<layer name>/<tensor name>" (a block's own entries are its
+// layers', listed under their names).
 template <class Network>
 std::vector<tensor_entry> parameter_table() {
   std::vector<tensor_entry> table;
-  const auto names = layer_names<Network>();
-  [&]<std::size_t... I>(std::index_sequence<I...>) {
-    ([&] {
-      using L = std::tuple_element_t<I, typename Network::layer_types>;
+  for_each_named_layer<Network>(static_cast<typename Network::layer_types*>(nullptr),
+                                [&](auto* l, const std::string& name, std::size_t offset, std::size_t) {
+    using L = std::remove_cvref_t<decltype(*l)>;
+    if constexpr (!layer_traits<L>::is_block) {
       for (const auto& p : L::parameters) {
         tensor_entry e;
-        e.name = names[I] + "/" + std::string(p.name);
+        e.name = name + "/" + std::string(p.name);
         for (std::size_t d = 0; d < p.rank; ++d) e.dims[d] = p.dims[d];
         e.rank = p.rank;
         e.size = p.size;
-        e.offset = Network::parameter_offsets[I] + p.offset;
+        e.offset = offset + p.offset;
         table.push_back(std::move(e));
       }
-    }(), ...);
-  }(std::make_index_sequence<Network::layer_count>{});
+    }
+  });
   return table;
 }
 
@@ -141,13 +150,11 @@ struct named_state {
 template <class Network>
 std::vector<named_state> state_table(typename Network::layer_types& layers) {
   std::vector<named_state> table;
-  const auto names = layer_names<Network>();
-  [&]<std::size_t... I>(std::index_sequence<I...>) {
-    ([&] {
-      for (const state_tensor& s : layer_traits<std::tuple_element_t<I, typename Network::layer_types>>::state_tensors(std::get<I>(layers)))
-        table.push_back({names[I] + "/" + std::string(s.name), s.values});
-    }(), ...);
-  }(std::make_index_sequence<Network::layer_count>{});
+  for_each_named_layer<Network>(&layers, [&](auto* l, const std::string& name, std::size_t, std::size_t) {
+    using L = std::remove_cvref_t<decltype(*l)>;
+    if constexpr (!layer_traits<L>::is_block)
+      for (const state_tensor& s : layer_traits<L>::state_tensors(*l)) table.push_back({name + "/" + std::string(s.name), s.values});
+  });
   return table;
 }
 
