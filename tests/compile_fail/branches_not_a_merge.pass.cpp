@@ -1,0 +1,6 @@
+// Twin of branches_not_a_merge.fail.cpp: the same program without the mistake must compile.
+#include <ctnn/ctnn.hpp>
+
+using net = ctnn::sequential<ctnn::input<3>, ctnn::branches<ctnn::maximum, ctnn::path<ctnn::dense<3>>, ctnn::path<ctnn::dense<3>>>, ctnn::dense<2>>;
+[[maybe_unused]] constexpr std::size_t parameters = net::parameter_count;
+int main() {}
