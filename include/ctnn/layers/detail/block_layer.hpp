@@ -160,6 +160,42 @@ class block_layer {
 
   // Regularization of the layers inside (layer_traits<L>::regularized): their penalties summed,
   // their gradients added.
+  // Streaming (model::step): a block over a sequence streams when every layer of every path does
+  // and each path gives a sequence, merged step by step into the block's step (concatenate on
+  // the time axis cannot: it needs a path's whole sequence). Its state is its paths' states one
+  // after the other; each path's step runs on a stack block (no allocation).
+  static constexpr bool streamable = [] {
+    if constexpr (In::rank != 2 || output_shape::rank != 2 || !((Paths::output_shape::rank == 2) && ...)) {
+      return false;
+    } else {
+      using step_merged = typename Merge::template output_shape<shape<Paths::output_shape::dims[1]>...>;
+      return ((Paths::layout::first_not_streaming == Paths::layer_count) && ...) &&
+             std::is_same_v<step_merged, shape<output_shape::dims[1]>>;
+    }
+  }();
+  static constexpr std::size_t streaming_state_size =
+      streamable ? (std::size_t{0} + ... + Paths::layout::streaming_state_storage) : 0;
+
+  template <class T>
+  void step(const step_io<T>& io) const
+    requires streamable
+  {
+    std::array<const T*, path_count> out{};
+    // The steps of the paths' outputs, side by side until merged.
+    std::array<T, (std::size_t{0} + ... + Paths::layout::pass_floats(1, {}))> blocks;
+    static constexpr std::array<std::size_t, path_count> block_offsets = offsets_of({Paths::layout::pass_floats(1, {})...});
+    static constexpr std::array<std::size_t, path_count> state_offsets = offsets_of({Paths::layout::streaming_state_storage...});
+    pass_context ctx{mode::inference, nullptr};
+    each_path([&](auto k) {
+      const auto b = path<k>::layout::carve(blocks.data() + block_offsets[k], 1, {});
+      // Inference changes no layer's state: a step is const, as every layer's step is.
+      auto& layers = const_cast<typename path<k>::layer_types&>(std::get<k>(paths_));
+      path<k>::layout::step(layers, io.params + path_parameter_offsets[k], io.x, io.state + state_offsets[k], b, ctx);
+      out[k] = path<k>::layer_count ? b.output() : io.x;
+    });
+    merge_step(out, io.y, std::make_index_sequence<path_count>{});
+  }
+
   template <class Parameters, class T>
   double penalty(const Parameters&, const T* params) const {
     double p = 0;
@@ -190,6 +226,10 @@ class block_layer {
   static void merge_backward(std::size_t n, const std::array<const T*, path_count>& out, const T* y, const T* dy,
                              const std::array<T*, path_count>& dout, std::index_sequence<K...>) {
     Merge::template backward<typename path<K>::output_shape...>(n, out, y, dy, dout);
+  }
+  template <class T, std::size_t... K>
+  static void merge_step(const std::array<const T*, path_count>& out, T* y, std::index_sequence<K...>) {
+    Merge::template forward<shape<path<K>::output_shape::dims[1]>...>(1, out, y);
   }
   template <class T, class F>
   void each_regularized(const T* params, F&& f) const {
