@@ -113,6 +113,33 @@ std::pair<ctnn::samples<D...>, ctnn::samples<10>> random_samples(std::size_t n, 
 
 }  // namespace
 
+// snippet: resnet
+template <std::size_t F>
+using block = ctnn::residual<
+    ctnn::conv2d<F, ctnn::kernel<3>, ctnn::padding::same>,
+    ctnn::batch_normalization<>, ctnn::relu,
+    ctnn::conv2d<F, ctnn::kernel<3>, ctnn::padding::same>,
+    ctnn::batch_normalization<>>;
+
+using resnet = ctnn::sequential<
+    ctnn::input<28, 28, 1>,
+    ctnn::conv2d<16, ctnn::kernel<3>, ctnn::padding::same>,
+    ctnn::relu,
+    block<16>, ctnn::relu,
+    block<16>, ctnn::relu,
+    ctnn::global_average_pool2d,
+    ctnn::dense<10, ctnn::softmax>>;
+// end snippet
+
+namespace {
+template <class X, class Y>
+void resnet_snippet(const X& x_train, const Y& y_train) {
+  ctnn::model<resnet, ctnn::loss::categorical_crossentropy, ctnn::optim::adam> model;
+  model.fit(x_train, y_train, {.epochs = 1, .batch_size = 16, .verbose = 0});
+  if (!(model.evaluate(x_train, y_train).loss > 0)) throw std::runtime_error("the ResNet snippet did not train");
+}
+}  // namespace
+
 int main() try {
   const auto [x_train, y_train] = random_samples<784>(256, 1);
   const auto [x_test, y_test] = random_samples<784>(64, 2);
@@ -122,6 +149,7 @@ int main() try {
   const auto [sequences, classes] = random_samples<28, 28>(64, 4);
   lstm_snippet(sequences, classes);
   streaming_snippet();
+  resnet_snippet(images, labels);
   std::cout << "readme_snippets: every snippet ran\n";
   return 0;
 } catch (const std::exception& e) {
