@@ -10,6 +10,7 @@
 // detail::elementwise_merge below: each states only its value and its partial derivatives.
 #include <array>
 #include <concepts>
+#include <cstdint>
 #include <cstddef>
 #include <string_view>
 #include <tuple>
@@ -70,6 +71,25 @@ struct elementwise_merge {
     const std::size_t count = n * output_shape<Shapes...>::size;
     for (std::size_t k = 0; k < P; ++k)
       for (std::size_t i = 0; i < count; ++i) din[k][i] = dy[i] * Derived::partial(in, y, k, i);
+  }
+};
+
+// Maximum and minimum: the value Better prefers (NaN propagates, as tf.maximum and tf.minimum),
+// and dL/dy to the first path holding it, as TensorFlow's gradient of a chain of tf.maximum
+// (Keras' Maximum) gives ties to the earlier input.
+template <class Derived, class Better>
+struct extreme_merge : elementwise_merge<Derived, 2, SIZE_MAX> {
+  template <class T, std::size_t P>
+  static T value(const std::array<const T*, P>& in, std::size_t i) {
+    T s = in[0][i];
+    for (std::size_t k = 1; k < P; ++k) s = Better{}(in[k][i], s) || in[k][i] != in[k][i] ? in[k][i] : s;
+    return s;
+  }
+  template <class T, std::size_t P>
+  static T partial(const std::array<const T*, P>& in, const T* y, std::size_t k, std::size_t i) {
+    for (std::size_t j = 0; j < k; ++j)
+      if (in[j][i] == y[i]) return T(0);
+    return in[k][i] == y[i] ? T(1) : T(0);
   }
 };
 

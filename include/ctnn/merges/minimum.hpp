@@ -1,30 +1,16 @@
 #pragma once
-// ctnn::minimum: Keras' Minimum: the element-wise minimum of the paths' outputs. dL/dy goes to the first
-// path holding the minimum (ties as maximum).
-#include <array>
-#include <cstddef>
-#include <cstdint>
+// ctnn::minimum: Keras' Minimum: the element-wise minimum of the paths' outputs; dL/dy goes to the
+// first path holding it (detail::extreme_merge, merges/merge.hpp).
+#include <functional>
 #include <string_view>
 
 #include "merge.hpp"
 
 namespace ctnn {
 
-struct minimum : detail::elementwise_merge<minimum, 2, SIZE_MAX> {
+struct minimum : detail::extreme_merge<minimum, std::less<>> {
   using ctnn_merge = void;
   static constexpr std::string_view kind = "minimum";
-  template <class T, std::size_t P>
-  static T value(const std::array<const T*, P>& in, std::size_t i) {
-    T s = in[0][i];
-    for (std::size_t k = 1; k < P; ++k) s = in[k][i] < s || in[k][i] != in[k][i] ? in[k][i] : s;  // NaN propagates, as tf.minimum
-    return s;
-  }
-  template <class T, std::size_t P>
-  static T partial(const std::array<const T*, P>& in, const T* y, std::size_t k, std::size_t i) {
-    for (std::size_t j = 0; j < k; ++j)
-      if (in[j][i] == y[i]) return T(0);
-    return in[k][i] == y[i] ? T(1) : T(0);
-  }
 };
 
 }  // namespace ctnn
