@@ -19,6 +19,11 @@
 #include "activations/softmax.hpp"
 #include "activations/leaky_relu.hpp"
 #include "activations/elu.hpp"
+#include "activations/swish.hpp"
+#include "activations/gelu.hpp"
+#include "activations/softplus.hpp"
+#include "activations/hard_sigmoid.hpp"
+#include "activations/selu.hpp"
 
 #include "layers/options.hpp"
 #include "layers/dense.hpp"

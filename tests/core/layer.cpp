@@ -51,7 +51,20 @@ using all_layers = std::tuple<
     case_of<ctnn::lstm<2, ctnn::return_sequences<true>, ctnn::go_backwards<true>>, shape<3, 2>>,
     case_of<ctnn::gru<3>, shape<4, 2>>,
     case_of<ctnn::gru<2, ctnn::reset_after<false>, ctnn::return_sequences<true>>, shape<3, 3>>,
-    case_of<ctnn::simple_rnn<3, ctnn::go_backwards<true>>, shape<4, 2>>>;
+    case_of<ctnn::simple_rnn<3, ctnn::go_backwards<true>>, shape<4, 2>>,
+    // Activations whose derivative reads z: kept in the workspace of dense and the convolutions.
+    case_of<ctnn::dense<4, ctnn::swish>, shape<3>>,
+    case_of<ctnn::dense<3, ctnn::gelu>, shape<2, 5>>,
+    case_of<ctnn::conv2d<2, ctnn::kernel<3>, ctnn::gelu_approximate, ctnn::padding::same>, shape<4, 4, 2>>,
+    case_of<ctnn::conv2d<2, ctnn::kernel<1>, ctnn::swish>, shape<3, 3, 2>>,  // pointwise: z is all it keeps
+    case_of<ctnn::conv1d<3, ctnn::kernel<2>, ctnn::gelu, ctnn::padding::causal>, shape<5, 2>>,
+    case_of<ctnn::dense<4, ctnn::selu>, shape<3>>,
+    case_of<ctnn::swish, shape<5>>,
+    case_of<ctnn::gelu, shape<2, 3>>,
+    case_of<ctnn::gelu_approximate, shape<5>>,
+    case_of<ctnn::softplus, shape<5>>,
+    case_of<ctnn::hard_sigmoid, shape<5>>,
+    case_of<ctnn::selu, shape<5>>>;
 
 using loss = ctnn::loss::mean_squared_error;
 
