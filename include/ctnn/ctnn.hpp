@@ -42,6 +42,7 @@
 #include "layers/global_average_pool1d.hpp"
 #include "layers/global_max_pool1d.hpp"
 #include "layers/flatten.hpp"
+#include "layers/reshape.hpp"
 #include "layers/dropout.hpp"
 #include "layers/batch_normalization.hpp"
 #include "layers/gaussian_noise.hpp"

@@ -64,7 +64,8 @@ using all_layers = std::tuple<
     case_of<ctnn::gelu_approximate, shape<5>>,
     case_of<ctnn::softplus, shape<5>>,
     case_of<ctnn::hard_sigmoid, shape<5>>,
-    case_of<ctnn::selu, shape<5>>>;
+    case_of<ctnn::selu, shape<5>>,
+    case_of<ctnn::reshape<-1, 3>, shape<2, 3, 2>>>;
 
 using loss = ctnn::loss::mean_squared_error;
 
