@@ -43,6 +43,8 @@
 #include "layers/global_max_pool1d.hpp"
 #include "layers/flatten.hpp"
 #include "layers/reshape.hpp"
+#include "layers/zero_padding2d.hpp"
+#include "layers/up_sampling2d.hpp"
 #include "layers/dropout.hpp"
 #include "layers/batch_normalization.hpp"
 #include "layers/gaussian_noise.hpp"
