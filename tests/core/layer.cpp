@@ -65,6 +65,9 @@ using all_layers = std::tuple<
     case_of<ctnn::softplus, shape<5>>,
     case_of<ctnn::hard_sigmoid, shape<5>>,
     case_of<ctnn::selu, shape<5>>,
+    case_of<ctnn::prelu<>, shape<2, 3, 2>>,
+    case_of<ctnn::prelu<ctnn::shared_axes<1, 2>>, shape<3, 3, 2>>,
+    case_of<ctnn::prelu<ctnn::shared_axes<1>>, shape<4, 3>>,  // streams
     case_of<ctnn::reshape<-1, 3>, shape<2, 3, 2>>,
     case_of<ctnn::zero_padding2d<>, shape<2, 2, 1>>,
     case_of<ctnn::zero_padding2d<1, 0, 2, 1>, shape<3, 3, 2>>,
