@@ -45,10 +45,8 @@ void check_values() {
   CHECK(y == padded<Spec, H, W, C>(x, n));
   // dL/dx: dy at the input's place in the output; the padding's gradient goes nowhere.
   const auto dy = ctnn_test::random_values<double>(n * out, 4);
-  std::vector<double> dx(n * H * W * C, -99.0);
-  layer.backward(ctnn::backward_io<double>{nullptr, nullptr, x.data(), y.data(), std::vector<double>(dy).data(),
-                                           dx.data(), n},
-                 ctx);
+  std::vector<double> dx(n * H * W * C, -99.0), d = dy;
+  layer.backward(ctnn::backward_io<double>{nullptr, nullptr, x.data(), y.data(), d.data(), dx.data(), n}, ctx);
   for (std::size_t s = 0; s < n; ++s)
     for (std::size_t i = 0; i < H; ++i)
       for (std::size_t j = 0; j < W; ++j)
