@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <tuple>
@@ -18,8 +19,22 @@ double reference(ctnn::sigmoid, double z) { return 1 / (1 + std::exp(-z)); }
 double reference(ctnn::tanh, double z) { return std::tanh(z); }
 double reference(ctnn::leaky_relu a, double z) { return z > 0 ? z : a.alpha * z; }
 double reference(ctnn::elu a, double z) { return z > 0 ? z : a.alpha * (std::exp(z) - 1); }
+// Keras' definitions, written apart from ctnn's forms: sigmoid(z) = (1 + tanh(z / 2)) / 2; erf and
+// tanh, not erfc and sigmoid; log(1 + exp(z)); the clip of z / 6 + 1/2; exp(z) - 1 with the
+// constants typed out.
+double reference(ctnn::swish, double z) { return z * (1 + std::tanh(z / 2)) / 2; }
+double reference(ctnn::gelu, double z) { return 0.5 * z * (1 + std::erf(z / std::sqrt(2.0))); }
+double reference(ctnn::gelu_approximate, double z) {
+  return 0.5 * z * (1 + std::tanh(std::sqrt(2 / std::acos(-1.0)) * (z + 0.044715 * z * z * z)));
+}
+double reference(ctnn::softplus, double z) { return std::log(1 + std::exp(z)); }
+double reference(ctnn::hard_sigmoid, double z) { return std::clamp(z / 6 + 0.5, 0.0, 1.0); }
+double reference(ctnn::selu, double z) {
+  return z > 0 ? 1.0507009873554805 * z : 1.0507009873554805 * 1.6732632423543772 * (std::exp(z) - 1);
+}
 
-// 37 values: several SIMD batches and a tail; none close to the kinks at 0.
+// 37 values: several SIMD batches and a tail; none close to the kinks at 0 (nor hard_sigmoid's
+// at -3 and 3: the nearest is 0.05 away, far beyond the differences' step of 1e-6).
 template <class T>
 std::vector<T> sample_inputs() {
   std::vector<T> z;
@@ -27,8 +42,18 @@ std::vector<T> sample_inputs() {
   return z;
 }
 
-using elementwise = std::tuple<ctnn::linear, ctnn::relu, ctnn::sigmoid, ctnn::tanh, ctnn::leaky_relu, ctnn::elu>;
-using all = std::tuple<ctnn::linear, ctnn::relu, ctnn::sigmoid, ctnn::tanh, ctnn::leaky_relu, ctnn::elu, ctnn::softmax>;
+using elementwise = std::tuple<ctnn::linear, ctnn::relu, ctnn::sigmoid, ctnn::tanh, ctnn::leaky_relu, ctnn::elu,
+                               ctnn::swish, ctnn::gelu, ctnn::gelu_approximate, ctnn::softplus, ctnn::hard_sigmoid,
+                               ctnn::selu>;
+using all = std::tuple<ctnn::linear, ctnn::relu, ctnn::sigmoid, ctnn::tanh, ctnn::leaky_relu, ctnn::elu, ctnn::swish,
+                       ctnn::gelu, ctnn::gelu_approximate, ctnn::softplus, ctnn::hard_sigmoid, ctnn::selu,
+                       ctnn::softmax>;
+
+// What backward_simd reads for A: y, or z for an activation whose derivative reads z.
+template <class A, class V>
+V operand(V z, V y) {
+  return ctnn::backward_reads_z_v<A> ? z : y;
+}
 
 }  // namespace
 
@@ -65,7 +90,8 @@ TEMPLATE_LIST_TEST_CASE("activation: NaN in, NaN out (as TensorFlow), on both co
 TEMPLATE_LIST_TEST_CASE("activation: the one form agrees with a double reference on batches and single values",
                         "[activation]", elementwise) {
   // Each value goes through a batch (float and double, every lane) and alone; f and f' (through
-  // y) must match the reference to float rounding whichever way a kernel holds it.
+  // y, or z for the activations whose derivative reads z) must match the reference to float
+  // rounding whichever way a kernel holds it.
   const TestType a{};
   using bf = xsimd::batch<float>;
   using bd = xsimd::batch<double>;
@@ -81,24 +107,27 @@ TEMPLATE_LIST_TEST_CASE("activation: the one form agrees with a double reference
     CHECK(dz == Approx(dy[i] * derivative).epsilon(1e-5).margin(tolerance));
   };
   for (std::size_t i = 0; i < z.size(); ++i) {
-    const float yf = a.apply_simd(static_cast<float>(z[i]));
-    check(i, yf, a.backward_simd(yf, static_cast<float>(dy[i])), 1e-6);
+    const float zf = static_cast<float>(z[i]);
+    const float yf = a.apply_simd(zf);
+    check(i, yf, a.backward_simd(operand<TestType>(zf, yf), static_cast<float>(dy[i])), 1e-6);
     const double yd = a.apply_simd(z[i]);
-    check(i, yd, a.backward_simd(yd, dy[i]), 1e-12);
+    check(i, yd, a.backward_simd(operand<TestType>(z[i], yd), dy[i]), 1e-12);
   }
   for (std::size_t i = 0; i + bf::size <= z.size(); i += bf::size) {
     alignas(64) float zl[bf::size], dl[bf::size], yl[bf::size], dzl[bf::size];
     for (std::size_t j = 0; j < bf::size; ++j) zl[j] = static_cast<float>(z[i + j]), dl[j] = static_cast<float>(dy[i + j]);
-    const bf yb = a.apply_simd(bf::load_aligned(zl));
+    const bf zb = bf::load_aligned(zl);
+    const bf yb = a.apply_simd(zb);
     yb.store_aligned(yl);
-    a.backward_simd(yb, bf::load_aligned(dl)).store_aligned(dzl);
+    a.backward_simd(operand<TestType>(zb, yb), bf::load_aligned(dl)).store_aligned(dzl);
     for (std::size_t j = 0; j < bf::size; ++j) check(i + j, yl[j], dzl[j], 1e-6);
   }
   for (std::size_t i = 0; i + bd::size <= z.size(); i += bd::size) {
     alignas(64) double yl[bd::size], dzl[bd::size];
-    const bd yb = a.apply_simd(bd::load_unaligned(z.data() + i));
+    const bd zb = bd::load_unaligned(z.data() + i);
+    const bd yb = a.apply_simd(zb);
     yb.store_aligned(yl);
-    a.backward_simd(yb, bd::load_unaligned(dy.data() + i)).store_aligned(dzl);
+    a.backward_simd(operand<TestType>(zb, yb), bd::load_unaligned(dy.data() + i)).store_aligned(dzl);
     for (std::size_t j = 0; j < bd::size; ++j) check(i + j, yl[j], dzl[j], 1e-12);
   }
 }
@@ -119,7 +148,7 @@ TEMPLATE_LIST_TEST_CASE("activation: backward matches finite differences (double
   auto y = z;
   ctnn::kernels::activate(a, y.data(), 1, y.size());
   std::vector<double> d(z.size(), 1.0);
-  ctnn::kernels::activate_backward(a, y.data(), d.data(), 1, d.size());
+  ctnn::kernels::activate_backward(a, ctnn::kernels::derivative_operand(a, y.data(), z.data()), d.data(), 1, d.size());
   const double h = 1e-6;
   for (std::size_t i = 0; i < z.size(); ++i)
     CHECK(d[i] == Approx((reference(a, z[i] + h) - reference(a, z[i] - h)) / (2 * h)).epsilon(1e-6).margin(1e-8));

@@ -67,7 +67,28 @@ using all_layers = std::tuple<
     case_of<ctnn::branches<ctnn::subtract, ctnn::path<ctnn::dense<2, ctnn::tanh>>, ctnn::path<ctnn::dense<2>>>, shape<3>>,
     case_of<ctnn::branches<ctnn::average, ctnn::path<ctnn::dense<2, ctnn::tanh>>, ctnn::path<ctnn::dense<2>>>, shape<3>>,
     case_of<ctnn::branches<ctnn::maximum, ctnn::path<ctnn::dense<2, ctnn::tanh>>, ctnn::path<ctnn::dense<2>>>, shape<3>>,
-    case_of<ctnn::branches<ctnn::minimum, ctnn::path<ctnn::dense<2, ctnn::tanh>>, ctnn::path<ctnn::dense<2>>>, shape<3>>>;
+    case_of<ctnn::branches<ctnn::minimum, ctnn::path<ctnn::dense<2, ctnn::tanh>>, ctnn::path<ctnn::dense<2>>>, shape<3>>,
+    // Activations whose derivative reads z: kept in the workspace of dense and the convolutions.
+    case_of<ctnn::dense<4, ctnn::swish>, shape<3>>,
+    case_of<ctnn::dense<3, ctnn::gelu>, shape<2, 5>>,
+    case_of<ctnn::conv2d<2, ctnn::kernel<3>, ctnn::gelu_approximate, ctnn::padding::same>, shape<4, 4, 2>>,
+    case_of<ctnn::conv2d<2, ctnn::kernel<1>, ctnn::swish>, shape<3, 3, 2>>,  // pointwise: z is all it keeps
+    case_of<ctnn::conv1d<3, ctnn::kernel<2>, ctnn::gelu, ctnn::padding::causal>, shape<5, 2>>,
+    case_of<ctnn::dense<4, ctnn::selu>, shape<3>>,
+    case_of<ctnn::swish, shape<5>>,
+    case_of<ctnn::gelu, shape<2, 3>>,
+    case_of<ctnn::gelu_approximate, shape<5>>,
+    case_of<ctnn::softplus, shape<5>>,
+    case_of<ctnn::hard_sigmoid, shape<5>>,
+    case_of<ctnn::selu, shape<5>>,
+    case_of<ctnn::prelu<>, shape<2, 3, 2>>,
+    case_of<ctnn::prelu<ctnn::shared_axes<1, 2>>, shape<3, 3, 2>>,
+    case_of<ctnn::prelu<ctnn::shared_axes<1>>, shape<4, 3>>,  // streams
+    case_of<ctnn::reshape<-1, 3>, shape<2, 3, 2>>,
+    case_of<ctnn::zero_padding2d<>, shape<2, 2, 1>>,
+    case_of<ctnn::zero_padding2d<1, 0, 2, 1>, shape<3, 3, 2>>,
+    case_of<ctnn::up_sampling2d<>, shape<2, 3, 2>>,
+    case_of<ctnn::up_sampling2d<1, 3>, shape<2, 2, 1>>>;
 
 using loss = ctnn::loss::mean_squared_error;
 

@@ -50,6 +50,9 @@ double reference(ctnn::sigmoid, double z) { return 1 / (1 + std::exp(-z)); }
 double reference(ctnn::tanh, double z) { return std::tanh(z); }
 double reference(ctnn::leaky_relu a, double z) { return z > 0 ? z : a.alpha * z; }
 double reference(ctnn::elu a, double z) { return z > 0 ? z : a.alpha * (std::exp(z) - 1); }
+double reference(ctnn::swish, double z) { return z / (1 + std::exp(-z)); }
+double reference(ctnn::gelu, double z) { return 0.5 * z * (1 + std::erf(z / std::sqrt(2.0))); }
+double reference(ctnn::selu a, double z) { return z > 0 ? a.scale * z : a.scale * a.alpha * (std::exp(z) - 1); }
 
 double reference_derivative(ctnn::linear, double) { return 1; }
 double reference_derivative(ctnn::relu, double y) { return y > 0 ? 1 : 0; }
@@ -57,9 +60,18 @@ double reference_derivative(ctnn::sigmoid, double y) { return y * (1 - y); }
 double reference_derivative(ctnn::tanh, double y) { return 1 - y * y; }
 double reference_derivative(ctnn::leaky_relu a, double y) { return y > 0 ? 1 : a.alpha; }
 double reference_derivative(ctnn::elu a, double y) { return y > 0 ? 1 : y + a.alpha; }
+double reference_derivative(ctnn::selu a, double y) { return y > 0 ? a.scale : y + a.scale * a.alpha; }
+// Of z, for the activations whose derivative reads z (ctnn::backward_reads_z_v).
+double reference_derivative(ctnn::swish, double z) {
+  const double s = 1 / (1 + std::exp(-z));
+  return s * (1 + z * (1 - s));
+}
+double reference_derivative(ctnn::gelu, double z) {
+  return 0.5 * (1 + std::erf(z / std::sqrt(2.0))) + z * std::exp(-z * z / 2) / std::sqrt(2 * std::acos(-1.0));
+}
 
-using elementwise =
-    std::tuple<ctnn::linear, ctnn::relu, ctnn::sigmoid, ctnn::tanh, ctnn::leaky_relu, ctnn::elu>;
+using elementwise = std::tuple<ctnn::linear, ctnn::relu, ctnn::sigmoid, ctnn::tanh, ctnn::leaky_relu, ctnn::elu,
+                               ctnn::swish, ctnn::gelu, ctnn::selu>;
 
 class lcg {
  public:
@@ -261,14 +273,18 @@ TEST_CASE("epilogue: matmul's double reference loop applies the same epilogue",
   CHECK(std::vector<double>(c, c + 4) == std::vector<double>{1.5, 0, 3.5, 0});
 }
 
-TEMPLATE_LIST_TEST_CASE("activate_backward_sum: dz = dy f'(y) and db = column sums, one pass",
+TEMPLATE_LIST_TEST_CASE("activate_backward_sum: dz = dy f'(y) (or f'(z)) and db = column sums, one pass",
                         "[kernels][epilogue]", elementwise) {
   const TestType f{};
   for (std::size_t width : {1, 7, 16, 33, 512})
     for (std::size_t rows : {1, 5}) {
       lcg rng(static_cast<std::uint32_t>(width * 10 + rows));
+      // y = f(z), or z itself for an activation whose derivative reads z.
       std::vector<float> y(rows * width), dy = random_values(rows * width, rng);
-      for (auto& v : y) v = static_cast<float>(reference(f, 3.0 * rng.next()));
+      for (auto& v : y) {
+        const double z = 3.0 * rng.next();
+        v = static_cast<float>(ctnn::backward_reads_z_v<TestType> ? z : reference(f, z));
+      }
       for (bool preactivation : {false, true})
         for (bool with_db : {true, false}) {
           std::vector<float> dz = dy, db(width, -99.0f);

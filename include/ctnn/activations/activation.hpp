@@ -5,7 +5,9 @@
 // functions of one value, written once for every type a kernel holds values in:
 //   a.apply_simd(z)        -> f(z)
 //   a.backward_simd(y, dy) -> dL/dz = dL/dy * f'(z), written through y = f(z), so the forward
-//                             output is all the backward pass needs (no copy of z is kept).
+//                             output is all the backward pass needs (no copy of z is kept);
+//                             through z itself for the few activations that declare
+//                             backward_reads_z (below).
 // for V = xsimd::batch<float> and xsimd::batch<double> of any arch, float and double: a function
 // template over V, with detail::simd_splat and detail::simd_select (kernels/simd.hpp) for
 // constants and branches. These are the activation's only definition of f and f': every
@@ -13,6 +15,18 @@
 // one value at a time), the GEMM epilogue that applies f to a product's sums in registers
 // (kernels/epilogue.hpp), the backward pass that fuses f' with the bias gradient. An activation
 // holds only hyperparameters, by value.
+//
+// f' read off z. For most activations f' is a function of y (sigmoid: y (1 - y); elu: y + alpha
+// below 0), so y is all a backward pass keeps. Where it is not -- f is not one-to-one, two z give
+// one y (swish, gelu: both dip below 0 and come back) -- the activation declares
+//   static constexpr bool backward_reads_z = true;
+// and its backward_simd(z, dy) takes the pre-activation z in place of y. Every caller asks
+// backward_reads_z_v<A> and hands over what it names (kernels::derivative_operand picks it):
+// the activation layer hands its input, dense and the convolutions keep z in their workspace
+// (kernels/affine.hpp), and the recurrent layers, whose cells keep only their gates' outputs,
+// refuse such an activation at compile time (layers/detail/recurrent_layer.hpp). A flag on the
+// activation rather than a second signature keeps one form of f' per activation, and costs the
+// activations that read y (all the others) nothing: no z is kept for them.
 //
 // A row-wise activation (softmax, A::elementwise == false) works on the last axis and provides
 // forward_rows(z, y, rows, width) and backward_rows(y, dy, dz, rows, width) on raw buffers.
@@ -60,5 +74,13 @@ concept activation =
 // An element-wise activation: what kernels apply value by value, in registers.
 template <class A>
 concept elementwise_activation = activation<A> && A::elementwise;
+
+// Whether A's backward_simd reads the pre-activation z rather than the output y (see above);
+// false unless A declares backward_reads_z = true.
+template <class A>
+inline constexpr bool backward_reads_z_v = [] {
+  if constexpr (requires { A::backward_reads_z; }) return bool{A::backward_reads_z};
+  else return false;
+}();
 
 }  // namespace ctnn

@@ -16,6 +16,7 @@
 #include "../detail/aligned_buffer.hpp"
 #include "../detail/check_link.hpp"
 #include "detail/weight_options.hpp"
+#include "../kernels/activation.hpp"
 #include "../kernels/affine.hpp"
 #include "../kernels/matmul.hpp"
 #include "../kernels/matrix_ref.hpp"
@@ -73,13 +74,20 @@ struct dense {
     using output_shape = std::conditional_t<In::rank == 1, shape<Units>, shape<steps, Units>>;
     using base::activation;
 
+    // Per sample: z, for an activation whose derivative reads it (kernel_and_bias'
+    // keeps_preactivation); nothing otherwise.
+    static constexpr std::size_t workspace_size = base::keeps_preactivation ? steps * Units : 0;
+
     // y = f(x W + b) in one product: the bias and an element-wise f are applied to the sums in
     // registers (kernels::fused_activation); a row-wise f (softmax) then runs over the rows.
-    // With io.preactivation (a fused loss wants the logits): z first, kept, then f over it.
+    // With io.preactivation (a fused loss wants the logits), or z kept in the workspace: z
+    // first, kept, then f over it.
     template <class T>
     void forward(const forward_io<T>& io, pass_context&) const {
+      T* const z = base::preactivation_target(io.workspace, io.preactivation);
       kernels::affine_forward(io.n * steps, Units, in_features, io.x, io.params,
-                              base::bias_of(io.params), io.y, activation, io.preactivation);
+                              base::bias_of(io.params), io.y, activation, z);
+      base::copy_logits(io.workspace, io.preactivation, io.n * steps * Units);
     }
 
     // One time step of a sequence (model::step): the same map on one step's features.
@@ -98,7 +106,9 @@ struct dense {
     template <class T>
     void backward(const backward_io<T>& io, pass_context& ctx) const {
       const std::size_t rows = io.n * steps;
-      kernels::affine_backward(rows, Units, in_features, io.x, io.y, io.dy, io.grads,
+      const T* const kept = io.workspace;  // z, when the activation's derivative reads it
+      kernels::affine_backward(rows, Units, in_features, io.x, kernels::derivative_operand(activation, io.y, kept),
+                               io.dy, io.grads,
                                base::bias_of(io.grads), activation, io.dy_is_preactivation,
                                ctx.gradients);
       const T* dz = io.dy;

@@ -20,6 +20,7 @@
 #include <cstring>
 
 #include "../../core/layer.hpp"
+#include "../../kernels/activation.hpp"
 #include "../../kernels/affine.hpp"
 #include "../../kernels/matmul.hpp"
 #include "../../kernels/matrix_ref.hpp"
@@ -37,8 +38,11 @@ class convolution : public Parameters {
   // 1x1, stride 1 (never padded): the input already is the column matrix.
   static constexpr bool pointwise = Geometry::kernel_h == 1 && Geometry::kernel_w == 1 &&
                                     Geometry::stride_h == 1 && Geometry::stride_w == 1;
-  // Per sample: the im2col columns, reused for their gradient in the backward pass.
-  static constexpr std::size_t workspace_size = pointwise ? 0 : positions * patch_size;
+  // Per sample: the im2col columns, reused for their gradient in the backward pass; after the
+  // columns of the batch, z for an activation whose derivative reads it (keeps_preactivation).
+  static constexpr std::size_t columns_size = pointwise ? 0 : positions * patch_size;
+  static constexpr std::size_t workspace_size =
+      columns_size + (Parameters::keeps_preactivation ? positions * filters : 0);
 
   // y = f(columns . W + b) in one product: the bias and an element-wise f are applied to the
   // sums in registers (kernels::fused_activation), as in dense.
@@ -49,20 +53,25 @@ class convolution : public Parameters {
       im2col(io.x, io.workspace, io.n);
       columns = io.workspace;
     }
+    T* const kept = io.workspace + io.n * columns_size;
     kernels::affine_forward(io.n * positions, filters, patch_size, columns, io.params,
-                            Parameters::bias_of(io.params), io.y, this->activation, io.preactivation);
+                            Parameters::bias_of(io.params), io.y, this->activation,
+                            Parameters::preactivation_target(kept, io.preactivation));
+    Parameters::copy_logits(kept, io.preactivation, io.n * positions * filters);
   }
 
   // Reports its gradients to ctx.gradients (core/gradient_guard.hpp), as dense.
   static constexpr bool checks_gradients = true;
 
-  // dz = dy f'(z) (in place) and db = column sums of dz in one pass, dW = columns^T dz,
-  // dx = col2im(dz W^T), the columns' gradient written over the columns.
+  // dz = dy f'(z) (in place; f' read off y, or off the kept z) and db = column sums of dz in one
+  // pass, dW = columns^T dz, dx = col2im(dz W^T), the columns' gradient written over the columns.
   template <class T>
   void backward(const backward_io<T>& io, pass_context& ctx) const {
     const std::size_t rows = io.n * positions;
     const T* columns = pointwise ? io.x : io.workspace;
-    kernels::affine_backward(rows, filters, patch_size, columns, io.y, io.dy, io.grads,
+    const T* const kept = io.workspace + io.n * columns_size;
+    kernels::affine_backward(rows, filters, patch_size, columns,
+                             kernels::derivative_operand(this->activation, io.y, kept), io.dy, io.grads,
                              Parameters::bias_of(io.grads), this->activation, io.dy_is_preactivation,
                              ctx.gradients);
     const T* dz = io.dy;

@@ -3,10 +3,12 @@
 // the tensors and their place in the layer's arena slice, Keras' fans, the initializers, the
 // regularizers and the fused output activation, all from the layer's weight options
 // (layers/detail/weight_options.hpp). One implementation, so the two layers cannot drift apart.
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <span>
 
+#include "../../activations/activation.hpp"
 #include "../../core/layer.hpp"
 #include "../../detail/aligned_buffer.hpp"
 #include "../../detail/random.hpp"
@@ -40,6 +42,23 @@ struct kernel_and_bias
   using activation_type = typename Options::activation_type;
   activation_type activation{};
 
+  // An activation whose derivative reads z rather than y (swish, gelu: backward_reads_z_v): the
+  // forward pass keeps z = x W + b in the layer's workspace, where the backward pass reads f'
+  // off it. The layer reserves the room (its workspace_size) and says where (`kept`).
+  static constexpr bool keeps_preactivation = backward_reads_z_v<activation_type>;
+
+ protected:
+  // Where forward writes z (affine_forward's preactivation): `kept` when the layer keeps it,
+  // otherwise the logits a fused loss asked for, or nowhere (null).
+  template <class T>
+  static T* preactivation_target(T* kept, T* logits) noexcept { return keeps_preactivation ? kept : logits; }
+  // The logits a fused loss asked for, when z went to the workspace instead.
+  template <class T>
+  static void copy_logits(const T* kept, T* logits, std::size_t count) {
+    if (keeps_preactivation && logits) std::copy(kept, kept + count, logits);
+  }
+
+ public:
   template <class T>
   void initialize(std::span<T> p, rng& r) const {
     typename Options::kernel_initializer_type{}(p.subspan(0, kernel_size), FanIn, FanOut, r);

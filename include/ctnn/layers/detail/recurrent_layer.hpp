@@ -54,6 +54,18 @@ struct recurrent_needs_rank_2 {
   };
 };
 
+// The error tag of a recurrent layer given an activation whose derivative reads its input z
+// (backward_reads_z_v: swish, gelu). A cell keeps only its gates' and states' values, after
+// their activations, for backpropagation through time; keeping every pre-activation too would
+// double a step's block for functions Keras' recurrent layers are rarely given.
+struct recurrent_activation_reads_z {
+  template <std::size_t Position, class Layer, class InputShape>
+  struct report {
+    static_assert(layer_accepts<Position, Layer, InputShape>,
+                  "ctnn::sequential: the layer at Position (simple_rnn, lstm or gru) has an activation or recurrent_activation whose derivative needs its input (ctnn::swish, ctnn::gelu); a recurrent cell keeps only its activations' outputs, so give it one whose derivative follows from its output (tanh, sigmoid, relu, elu, selu, softplus, hard_sigmoid, leaky_relu)");
+  };
+};
+
 template <class Cell, class Options, class In>
 class recurrent_layer
     : public Cell,
@@ -219,6 +231,9 @@ struct recurrent_spec {
     if constexpr (!(is_recurrent_option<Kind, Options>::value && ...)) return typename Kind::unknown_option{};
     else if constexpr (!options::each_kind_once) return option_twice{};
     else if constexpr (Units == 0) return zero_units{};
+    else if constexpr (backward_reads_z_v<typename options::activation_type> ||
+                       backward_reads_z_v<typename options::recurrent_activation_type>)
+      return recurrent_activation_reads_z{};
     else if constexpr (In::rank != 2) return recurrent_needs_rank_2{};
     else return link_ok{};
   }

@@ -1,0 +1,6 @@
+// Twin of up_sampling2d_needs_rank_3.fail.cpp: the same network without the mistake compiles.
+#include <ctnn/ctnn.hpp>
+
+using net = ctnn::sequential<ctnn::input<7, 7, 16>, ctnn::up_sampling2d<>, ctnn::flatten>;
+[[maybe_unused]] constexpr std::size_t parameters = net::parameter_count;
+int main() {}
