@@ -72,6 +72,11 @@ class block_layer {
   }
   static constexpr std::array<std::size_t, path_count> workspace_offsets =
       offsets_of({Paths::pass_floats...});
+  // A streaming step's: each path's pass block on the stack, and its state in the block's.
+  static constexpr std::array<std::size_t, path_count> step_block_offsets =
+      offsets_of({Paths::layout::pass_floats(1, {})...});
+  static constexpr std::array<std::size_t, path_count> step_state_offsets =
+      offsets_of({Paths::layout::streaming_state_storage...});
 
  public:
   using input_shape = In;
@@ -183,14 +188,12 @@ class block_layer {
     std::array<const T*, path_count> out{};
     // The steps of the paths' outputs, side by side until merged.
     std::array<T, (std::size_t{0} + ... + Paths::layout::pass_floats(1, {}))> blocks;
-    static constexpr std::array<std::size_t, path_count> block_offsets = offsets_of({Paths::layout::pass_floats(1, {})...});
-    static constexpr std::array<std::size_t, path_count> state_offsets = offsets_of({Paths::layout::streaming_state_storage...});
     pass_context ctx{mode::inference, nullptr};
     each_path([&](auto k) {
-      const auto b = path<k>::layout::carve(blocks.data() + block_offsets[k], 1, {});
+      const auto b = path<k>::layout::carve(blocks.data() + step_block_offsets[k], 1, {});
       // Inference changes no layer's state: a step is const, as every layer's step is.
       auto& layers = const_cast<typename path<k>::layer_types&>(std::get<k>(paths_));
-      path<k>::layout::step(layers, io.params + path_parameter_offsets[k], io.x, io.state + state_offsets[k], b, ctx);
+      path<k>::layout::step(layers, io.params + path_parameter_offsets[k], io.x, io.state + step_state_offsets[k], b, ctx);
       out[k] = path<k>::layer_count ? b.output() : io.x;
     });
     merge_step(out, io.y, std::make_index_sequence<path_count>{});
