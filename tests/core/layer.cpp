@@ -33,6 +33,11 @@ using all_layers = std::tuple<
     case_of<ctnn::conv2d<2, ctnn::kernel<3>, ctnn::sigmoid>, shape<5, 5, 2>>,
     case_of<ctnn::conv2d<3, ctnn::kernel<2, 3>, ctnn::strides<2>, ctnn::padding::same>, shape<5, 6, 2>>,
     case_of<ctnn::conv2d<2, ctnn::kernel<1>, ctnn::elu>, shape<3, 3, 2>>,  // pointwise: no im2col
+    case_of<ctnn::conv2d<2, ctnn::kernel<2, 3>, ctnn::tanh, ctnn::padding::same, ctnn::dilation_rate<2, 1>>, shape<5, 6, 2>>,
+    case_of<ctnn::conv2d<2, ctnn::kernel<2>, ctnn::dilation_rate<1, 2>>, shape<4, 5, 2>>,  // columns copied tap by tap
+    case_of<ctnn::depthwise_conv2d<ctnn::kernel<3>, ctnn::depth_multiplier<2>, ctnn::sigmoid>, shape<5, 5, 2>>,
+    case_of<ctnn::depthwise_conv2d<ctnn::kernel<2, 3>, ctnn::strides<2>, ctnn::padding::same, ctnn::use_bias<false>>,
+            shape<5, 6, 2>>,
     case_of<ctnn::max_pool2d<ctnn::pool<2, 2>>, shape<4, 4, 2>>,
     case_of<ctnn::average_pool2d<ctnn::pool<3, 3>, ctnn::strides<2>, ctnn::padding::same>, shape<5, 5, 1>>,
     case_of<ctnn::global_average_pool2d, shape<3, 3, 2>>,

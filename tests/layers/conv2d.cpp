@@ -3,15 +3,18 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include <ctnn/ctnn.hpp>
 #include <ctnn/regularizers/l1.hpp>
 #include <ctnn/regularizers/l2.hpp>
 
+#include "conv2d_reference.hpp"
 #include "support/allocation_counter.hpp"
 #include "support/layer_test.hpp"
 
@@ -104,6 +107,23 @@ void check_against_naive(std::size_t n, std::uint64_t seed) {
                                                                                     : expected[i];
     CHECK(y[i] == Approx(want).margin(1e-5));
   }
+}
+
+// A reference case (tests/layers/conv2d_reference.py): Keras' Conv2D with a dilation.
+template <class C>
+void check_reference() {
+  INFO("case " << C::name);
+  using L = bound<conv2d_reference::conv2d_of<C>, conv2d_reference::input_of<C>>;
+  L layer;
+  const auto y = conv2d_reference::forward<L, C>(layer);
+  REQUIRE(y.size() == std::size(C::y));  // Keras' output size
+  // Inputs, weights and biases are multiples of 1/64 in [-1, 1]: every product is a multiple of
+  // 2^-12 of magnitude at most 1, so every partial sum of an output's terms (at most Kh Kw
+  // channels + 1) is a multiple of 2^-12 below terms in magnitude, which float's 24-bit
+  // significand holds exactly while terms <= 2^12: the float computation is exact in any
+  // summation order, FMA or not, and the values must be equal.
+  STATIC_REQUIRE(C::kernel_h * C::kernel_w * C::channels + 1 <= (1u << 12));
+  for (std::size_t i = 0; i < y.size(); ++i) CHECK(y[i] == C::y[i]);
 }
 
 // Largest relative error of the analytic gradients, mean squared error against random labels.
@@ -248,6 +268,10 @@ TEST_CASE("conv2d: forward equals a naive convolution loop", "[conv2d]") {
   SECTION("same, dilated span larger than the input, rows only dilated") {
     check_against_naive<conv2d<2, kernel<3, 3>, padding::same, dilation_rate<3, 1>, ctnn::relu>, ctnn::shape<4, 5, 2>>(3, 12);
   }
+}
+
+TEST_CASE("conv2d: a dilated forward equals Keras' Conv2D (reference values from PyTorch)", "[conv2d][dilation]") {
+  []<class... C>(std::tuple<C...>*) { (check_reference<C>(), ...); }(static_cast<conv2d_reference::conv2d_cases*>(nullptr));
 }
 
 TEST_CASE("conv2d: dilation_rate, as Keras' Conv2D takes it", "[conv2d][dilation]") {
