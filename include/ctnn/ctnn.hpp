@@ -35,6 +35,7 @@
 #include "layers/pointwise_initializer.hpp"
 #include "layers/pointwise_regularizer.hpp"
 #include "layers/depthwise_conv2d.hpp"
+#include "layers/separable_conv2d.hpp"
 #include "layers/max_pool1d.hpp"
 #include "layers/average_pool1d.hpp"
 #include "layers/max_pool2d.hpp"

@@ -15,6 +15,7 @@
 
 #include <ctnn/layers/conv2d.hpp>
 #include <ctnn/layers/depthwise_conv2d.hpp>
+#include <ctnn/layers/separable_conv2d.hpp>
 
 namespace conv2d_reference {
 #include "conv2d_reference.inc"
@@ -30,6 +31,11 @@ using conv2d_of = ctnn::conv2d<C::filters, ctnn::kernel<C::kernel_h, C::kernel_w
 template <class C>
 using depthwise_of =
     ctnn::depthwise_conv2d<ctnn::kernel<C::kernel_h, C::kernel_w>, ctnn::depth_multiplier<C::multiplier>,
+                           ctnn::strides<C::stride_h, C::stride_w>, ctnn::dilation_rate<C::dilation_h, C::dilation_w>,
+                           padding_of<C>, ctnn::use_bias<C::use_bias>>;
+template <class C>
+using separable_of =
+    ctnn::separable_conv2d<C::filters, ctnn::kernel<C::kernel_h, C::kernel_w>, ctnn::depth_multiplier<C::multiplier>,
                            ctnn::strides<C::stride_h, C::stride_w>, ctnn::dilation_rate<C::dilation_h, C::dilation_w>,
                            padding_of<C>, ctnn::use_bias<C::use_bias>>;
 

@@ -45,6 +45,11 @@ def cases():
         ("depthwise_valid_stride_2x1", "depthwise", 2, 7, 5, 2, 1, 0, (3, 3), (2, 1), (1, 1), "valid", True),
         ("depthwise_same_dilation_2", "depthwise", 1, 6, 7, 2, 2, 0, (3, 3), (1, 1), (2, 2), "same", True),
         ("depthwise_valid_dilation_1x2_no_bias", "depthwise", 2, 5, 7, 3, 1, 0, (2, 3), (1, 1), (1, 2), "valid", False),
+        ("separable_valid", "separable", 2, 5, 5, 2, 1, 3, (3, 3), (1, 1), (1, 1), "valid", True),
+        ("separable_same_multiplier_2", "separable", 2, 5, 6, 2, 2, 3, (3, 2), (1, 1), (1, 1), "same", True),
+        ("separable_same_stride_2", "separable", 1, 7, 7, 3, 1, 4, (3, 3), (2, 2), (1, 1), "same", True),
+        ("separable_same_dilation_2", "separable", 1, 7, 6, 2, 2, 2, (3, 3), (1, 1), (2, 2), "same", True),
+        ("separable_valid_no_bias", "separable", 1, 4, 4, 2, 1, 2, (2, 2), (1, 1), (1, 1), "valid", False),
     ]
 
 
