@@ -53,6 +53,8 @@ using all_layers = std::tuple<
     case_of<ctnn::gaussian_noise<ctnn::gaussian_noise_stddev{0.1}>, shape<6>>,
     case_of<ctnn::batch_normalization<>, shape<3, 3, 2>>,
     case_of<ctnn::batch_normalization<ctnn::center<false>>, shape<4>>,
+    case_of<ctnn::layer_normalization<>, shape<3, 3, 2>>,
+    case_of<ctnn::layer_normalization<ctnn::scale<false>>, shape<4>>,
     case_of<ctnn::relu, shape<5>>,
     case_of<ctnn::leaky_relu, shape<5>>,
     case_of<ctnn::softmax, shape<2, 4>>,
