@@ -1,4 +1,4 @@
-// expect: error: static.assert.*failed.*ctnn::sequential: the layer at Position is one-dimensional, so its kernel, pool and strides take one size each
+// expect: error: static.assert.*failed.*ctnn::sequential: the layer at Position is one-dimensional, so its kernel, pool, strides and dilation_rate take one size each
 // Twin: pool1d_needs_one_size.pass.cpp, identical but for the mistake.
 #include <ctnn/ctnn.hpp>
 

@@ -3,19 +3,24 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <iterator>
 #include <sstream>
+#include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include <ctnn/ctnn.hpp>
 #include <ctnn/regularizers/l1.hpp>
 #include <ctnn/regularizers/l2.hpp>
 
+#include "conv2d_reference.hpp"
 #include "support/allocation_counter.hpp"
 #include "support/layer_test.hpp"
 
 namespace {
 using ctnn::conv2d;
+using ctnn::dilation_rate;
 using ctnn::input;
 using ctnn::kernel;
 using ctnn::sequential;
@@ -35,22 +40,25 @@ using ctnn_test::random_values;
 
 // The convolution written as its definition, independently of im2col and the GEMM: for every
 // output (s, oy, ox, f), the sum over the window's taps inside the input (padding is zero) of
-// x(s, oy*sh + ky - pad_top, ox*sw + kx - pad_left, c) * W(ky, kx, c, f), plus b(f).
+// x(s, oy*sh + ky*dh - pad_top, ox*sw + kx*dw - pad_left, c) * W(ky, kx, c, f), plus b(f); the
+// dilated kernel spans e = d (k - 1) + 1 positions per axis, Keras' effective size.
 std::vector<double> naive_conv2d(const std::vector<float>& x, const std::vector<float>& w,
                                  const std::vector<float>& b, std::size_t n, std::size_t h,
                                  std::size_t wd, std::size_t c, std::size_t kh, std::size_t kw,
-                                 std::size_t f, std::size_t sh, std::size_t sw, bool same) {
+                                 std::size_t f, std::size_t sh, std::size_t sw, bool same, std::size_t dh = 1,
+                                 std::size_t dw = 1) {
+  const std::size_t eh = dh * (kh - 1) + 1, ew = dw * (kw - 1) + 1;
   std::size_t oh, ow, pt = 0, pl = 0;
   if (same) {
     oh = (h + sh - 1) / sh;
     ow = (wd + sw - 1) / sw;
-    const long ph = std::max(0L, long((oh - 1) * sh + kh) - long(h));
-    const long pw = std::max(0L, long((ow - 1) * sw + kw) - long(wd));
+    const long ph = std::max(0L, long((oh - 1) * sh + eh) - long(h));
+    const long pw = std::max(0L, long((ow - 1) * sw + ew) - long(wd));
     pt = std::size_t(ph / 2);
     pl = std::size_t(pw / 2);
   } else {
-    oh = (h - kh) / sh + 1;
-    ow = (wd - kw) / sw + 1;
+    oh = (h - eh) / sh + 1;
+    ow = (wd - ew) / sw + 1;
   }
   std::vector<double> y(n * oh * ow * f);
   for (std::size_t s = 0; s < n; ++s)
@@ -60,7 +68,7 @@ std::vector<double> naive_conv2d(const std::vector<float>& x, const std::vector<
           double z = b.empty() ? 0.0 : b[k];
           for (std::size_t ky = 0; ky < kh; ++ky)
             for (std::size_t kx = 0; kx < kw; ++kx) {
-              const long iy = long(oy * sh + ky) - long(pt), ix = long(ox * sw + kx) - long(pl);
+              const long iy = long(oy * sh + ky * dh) - long(pt), ix = long(ox * sw + kx * dw) - long(pl);
               if (iy < 0 || ix < 0 || iy >= long(h) || ix >= long(wd)) continue;
               for (std::size_t ch = 0; ch < c; ++ch)
                 z += double(x[((s * h + std::size_t(iy)) * wd + std::size_t(ix)) * c + ch]) *
@@ -91,13 +99,31 @@ void check_against_naive(std::size_t n, std::uint64_t seed) {
   layer.forward(ctnn::forward_io<float>{params.data(), x.data(), y.data(), n, work.data()}, ctx);
   const auto expected = naive_conv2d(x, w, b, n, In::dims[0], In::dims[1], In::dims[2], Spec::kernel_height,
                                      Spec::kernel_width, Spec::filters, Spec::strides_type::rows,
-                                     Spec::strides_type::columns, Spec::same_padding);
+                                     Spec::strides_type::columns, Spec::same_padding, Spec::dilation_height,
+                                     Spec::dilation_width);
   REQUIRE(expected.size() == y.size());
   for (std::size_t i = 0; i < y.size(); ++i) {
     const double want = std::is_same_v<typename Spec::options::activation_type, ctnn::relu> ? std::max(expected[i], 0.0)
                                                                                     : expected[i];
     CHECK(y[i] == Approx(want).margin(1e-5));
   }
+}
+
+// A reference case (tests/layers/conv2d_reference.py): Keras' Conv2D with a dilation.
+template <class C>
+void check_reference() {
+  INFO("case " << C::name);
+  using L = bound<conv2d_reference::conv2d_of<C>, conv2d_reference::input_of<C>>;
+  L layer;
+  const auto y = conv2d_reference::forward<L, C>(layer);
+  REQUIRE(y.size() == std::size(C::y));  // Keras' output size
+  // Inputs, weights and biases are multiples of 1/64 in [-1, 1]: every product is a multiple of
+  // 2^-12 of magnitude at most 1, so every partial sum of an output's terms (at most Kh Kw
+  // channels + 1) is a multiple of 2^-12 below terms in magnitude, which float's 24-bit
+  // significand holds exactly while terms <= 2^12: the float computation is exact in any
+  // summation order, FMA or not, and the values must be equal.
+  STATIC_REQUIRE(C::kernel_h * C::kernel_w * C::channels + 1 <= (1u << 12));
+  for (std::size_t i = 0; i < y.size(); ++i) CHECK(y[i] == C::y[i]);
 }
 
 // Largest relative error of the analytic gradients, mean squared error against random labels.
@@ -233,6 +259,66 @@ TEST_CASE("conv2d: forward equals a naive convolution loop", "[conv2d]") {
   SECTION("the network's first layer, batch of 5") {
     check_against_naive<conv2d<32, kernel<3, 3>, ctnn::relu>, ctnn::shape<28, 28, 1>>(5, 9);
   }
+  SECTION("valid, dilation 2 x 3 (taps of a row not contiguous in x)") {
+    check_against_naive<conv2d<4, kernel<3, 2>, dilation_rate<2, 3>>, ctnn::shape<8, 7, 3>>(2, 10);
+  }
+  SECTION("same, dilation 2, even kernel (unequal padding of the dilated span)") {
+    check_against_naive<conv2d<3, kernel<2, 4>, padding::same, dilation_rate<2>>, ctnn::shape<6, 9, 2>>(2, 11);
+  }
+  SECTION("same, dilated span larger than the input, rows only dilated") {
+    check_against_naive<conv2d<2, kernel<3, 3>, padding::same, dilation_rate<3, 1>, ctnn::relu>, ctnn::shape<4, 5, 2>>(3, 12);
+  }
+}
+
+TEST_CASE("conv2d: a dilated forward equals Keras' Conv2D (reference values from PyTorch)", "[conv2d][dilation]") {
+  []<class... C>(std::tuple<C...>*) { (check_reference<C>(), ...); }(static_cast<conv2d_reference::conv2d_cases*>(nullptr));
+}
+
+TEST_CASE("conv2d: dilation_rate, as Keras' Conv2D takes it", "[conv2d][dilation]") {
+  // valid: out = (in - d (k - 1) - 1) / s + 1 per axis.
+  STATIC_REQUIRE(std::is_same_v<bound<conv2d<4, kernel<3>, dilation_rate<2>>, ctnn::shape<9, 9, 1>>::output_shape,
+                                ctnn::shape<5, 5, 4>>);
+  STATIC_REQUIRE(std::is_same_v<bound<conv2d<4, kernel<3, 2>, dilation_rate<2, 3>>, ctnn::shape<8, 7, 3>>::output_shape,
+                                ctnn::shape<4, 4, 4>>);
+  // same: ceil(in / s); pad_total = max((out - 1) s + d (k - 1) + 1 - in, 0), half before.
+  using same = bound<conv2d<2, kernel<2, 4>, padding::same, dilation_rate<2>>, ctnn::shape<6, 9, 2>>;
+  STATIC_REQUIRE(std::is_same_v<same::output_shape, ctnn::shape<6, 9, 2>>);
+  STATIC_REQUIRE(same::pad_top == 1);   // span 3: pad_total 2
+  STATIC_REQUIRE(same::pad_left == 3);  // span 7: pad_total 6
+  // Default 1 x 1; dilation_rate<2> is dilation_rate<2, 2>.
+  STATIC_REQUIRE(conv2d<4, kernel<3>>::dilation_height == 1);
+  STATIC_REQUIRE(conv2d<4, kernel<3>>::dilation_width == 1);
+  STATIC_REQUIRE(std::is_same_v<dilation_rate<2>, dilation_rate<2, 2>>);
+  // The parameters do not change with the dilation (Keras: the same kernel, spread out).
+  STATIC_REQUIRE(bound<conv2d<4, kernel<3>, dilation_rate<2>>, ctnn::shape<9, 9, 2>>::parameter_count == 3 * 3 * 2 * 4 + 4);
+  // The columns still hold Kh * Kw taps per window.
+  STATIC_REQUIRE(bound<conv2d<4, kernel<3>, dilation_rate<2>>, ctnn::shape<9, 9, 2>>::workspace_size == 5 * 5 * 3 * 3 * 2);
+
+  // Refused at the link, as Keras refuses them: strides above 1 with a dilation above 1 (on any
+  // axis), a rate of 0, a dilated kernel longer than a valid input.
+  using ctnn::detail::refuses_with;
+  using In = ctnn::shape<9, 9, 1>;
+  STATIC_REQUIRE(refuses_with<ctnn::detail::dilation_with_stride, conv2d<2, kernel<3>, dilation_rate<2>, strides<2>>, In>);
+  STATIC_REQUIRE(refuses_with<ctnn::detail::dilation_with_stride, conv2d<2, kernel<3>, dilation_rate<1, 2>, strides<2, 1>>, In>);
+  STATIC_REQUIRE(refuses_with<ctnn::detail::zero_dilation, conv2d<2, kernel<3>, dilation_rate<1, 0>>, In>);
+  STATIC_REQUIRE(refuses_with<ctnn::detail::dilation_too_large, conv2d<2, kernel<3>, dilation_rate<5>>, In>);  // span 11
+  STATIC_REQUIRE(refuses_with<ctnn::detail::dilation_too_large, conv2d<2, kernel<3>, dilation_rate<1, 5>>, In>);
+  STATIC_REQUIRE(ctnn::detail::links<conv2d<2, kernel<3>, dilation_rate<4>>, In>);  // span 9 fits
+  STATIC_REQUIRE(ctnn::detail::links<conv2d<2, kernel<3>, dilation_rate<5>, padding::same>, In>);
+  STATIC_REQUIRE(refuses_with<ctnn::detail::option_twice, conv2d<2, kernel<3>, dilation_rate<2>, dilation_rate<2>>, In>);
+  // conv1d takes one rate.
+  STATIC_REQUIRE(refuses_with<ctnn::detail::needs_one_size, ctnn::conv1d<2, kernel<3>, dilation_rate<2, 1>>, ctnn::shape<9, 1>>);
+  STATIC_REQUIRE(ctnn::detail::links<ctnn::conv1d<2, kernel<3>, dilation_rate<2, 2>>, ctnn::shape<9, 1>>);
+
+  // The network description names a dilation when there is one; an undilated conv2d is described
+  // as before conv2d took the option (the same fingerprint for files saved then).
+  using dilated = sequential<input<9, 9, 1>, conv2d<2, kernel<3>, dilation_rate<2, 3>>>;
+  CHECK_THAT(std::string(ctnn::network_description<dilated>),
+             Catch::Contains("conv2d(in=9x9x1,out=5x3x2,activation=linear,window=3x3,strides=1x1,padding=valid,"
+                             "dilation_rate=2x3,kernel=3x3x1x2,bias=2)"));
+  using plain = sequential<input<9, 9, 1>, conv2d<2, kernel<3>>>;
+  CHECK_THAT(std::string(ctnn::network_description<plain>),
+             Catch::Contains("conv2d(in=9x9x1,out=7x7x2,activation=linear,window=3x3,strides=1x1,padding=valid,kernel="));
 }
 
 TEST_CASE("conv2d: gradients match finite differences (double precision)", "[conv2d][gradient]") {
@@ -247,6 +333,12 @@ TEST_CASE("conv2d: gradients match finite differences (double precision)", "[con
                            conv2d<2, kernel<2, 2>, padding::same, strides<2, 2>, ctnn::use_bias<false>>,
                            ctnn::flatten, ctnn::dense<2>>;
     CHECK(gradient_error<net>(3) < 1e-6);
+  }
+  SECTION("dilated: valid 2 x 3, then same 2 with an even kernel on a short input; a second conv2d uses dL/dx") {
+    using net = sequential<input<8, 7, 2>, conv2d<3, kernel<3, 2>, ctnn::tanh, dilation_rate<2, 3>>,
+                           conv2d<2, kernel<2, 3>, ctnn::tanh, padding::same, dilation_rate<2>>, ctnn::flatten,
+                           ctnn::dense<2>>;
+    CHECK(gradient_error<net>(2) < 1e-6);
   }
   SECTION("a convolution as the last layer, its activation's backward included") {
     using net = sequential<input<5, 4, 2>, ctnn::linear, conv2d<3, kernel<2, 3>, ctnn::elu, padding::same>>;

@@ -38,19 +38,12 @@
 #include "../detail/aligned_buffer.hpp"
 #include "../detail/check_link.hpp"
 #include "../detail/options.hpp"
+#include "center.hpp"
+#include "scale.hpp"
 
 namespace ctnn {
 
-// batch_normalization's options: whether to learn the shift beta (center) and the factor gamma
-// (scale). Without them the layer behaves as if beta were 0 and gamma 1.
-template <bool Enabled> struct center { static constexpr bool value = Enabled; };
-template <bool Enabled> struct scale { static constexpr bool value = Enabled; };
-
 namespace detail {
-template <class T> struct is_center : std::false_type {};
-template <bool B> struct is_center<center<B>> : std::true_type {};
-template <class T> struct is_scale : std::false_type {};
-template <bool B> struct is_scale<scale<B>> : std::true_type {};
 template <class T>
 struct is_batch_normalization_option : std::bool_constant<is_center<T>::value || is_scale<T>::value> {};
 

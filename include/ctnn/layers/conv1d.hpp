@@ -6,8 +6,8 @@
 // dilation_rate<D> (default 1; above 1 only with stride 1, as in Keras), kernel_initializer<I>
 // (default glorot_uniform), bias_initializer<I> (default zeros), use_bias<bool> (default true),
 // kernel_regularizer<R> and bias_regularizer<R> (default none). The window options take one
-// size: kernel<3>, strides<2> (kernel<3, 5> is refused; kernel<3, 3> is the same type as
-// kernel<3>).
+// size: kernel<3>, strides<2>, dilation_rate<2> (kernel<3, 5> is refused; kernel<3, 3> is the same
+// type as kernel<3>).
 //
 // Output length, Keras': valid (steps - D (K - 1) - 1) / S + 1, same ceil(steps / S) with Keras'
 // padding split, causal D (K - 1) zeros before the input, then valid: (steps - 1) / S + 1.
@@ -83,7 +83,8 @@ struct conv1d {
                        detail::count_options<detail::is_dilation_rate, Options...> > 1)
       return detail::option_twice{};
     else if constexpr (In::rank != 2) return detail::needs_rank_2{};
-    else if constexpr (detail::window_dims<Kernel>::width != kernel_length || strides_type::columns != stride)
+    else if constexpr (detail::window_dims<Kernel>::width != kernel_length || strides_type::columns != stride ||
+                       dilation_type::columns != dilation)
       return detail::needs_one_size{};
     else if constexpr (Filters == 0) return detail::zero_units{};
     else

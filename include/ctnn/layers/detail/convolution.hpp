@@ -1,6 +1,6 @@
 #pragma once
 // The one lowering of every convolution (ctnn::conv2d, and ctnn::conv1d as a window of height K
-// and width 1 over its (steps, 1, channels) view): the passes of a bound convolution whose
+// and width 1 over its (steps, 1, channels) view), dilated or not: the passes of a bound convolution whose
 // window is Geometry (a window2d, layers/detail/window2d.hpp) and whose kernel and bias are
 // Parameters (a kernel_and_bias whose kernel's rows are the window's taps, in order (ky, kx,
 // channel), and whose columns are the filters).
@@ -92,14 +92,22 @@ class convolution : public Parameters {
   static constexpr std::size_t input_size = Geometry::input_size;
 
   // Row (s, oy, ox) of the columns holds the window of output (oy, ox) of sample s in W's row
-  // order (ky, kx, channel); padded taps are zeros. Within one kernel row the taps inside the
-  // input are contiguous in x (kx steps one pixel), so each kernel row is one copy.
+  // order (ky, kx, channel); padded taps are zeros. Without column dilation the taps of one kernel
+  // row that are inside the input are contiguous in x (kx steps one pixel), so each kernel row is
+  // one copy; with it (Dw > 1) each tap's channels are a copy of their own.
   template <class T>
   static void im2col(const T* x, T* columns, std::size_t n) {
     constexpr std::size_t row_width = Geometry::kernel_w * in_channels;
     Geometry::for_each_window(n, [&](const typename Geometry::window& w) {
       const T* sample = x + w.sample * input_size;
       T* row = columns + w.position * patch_size;
+      if constexpr (Geometry::dilation_w > 1) {
+        std::fill(row, row + patch_size, T(0));
+        w.for_each_tap([&](std::size_t ky, std::size_t kx, std::size_t offset) {
+          std::memcpy(row + ky * row_width + kx * in_channels, sample + offset, in_channels * sizeof(T));
+        });
+        return;
+      }
       const std::size_t before = w.cols.begin * in_channels, inside = (w.cols.end - w.cols.begin) * in_channels;
       if (inside == row_width) {
         // A window inside the input in x (all but the edges): rows of a constant width. memcpy
@@ -132,6 +140,13 @@ class convolution : public Parameters {
     Geometry::for_each_window(n, [&](const typename Geometry::window& w) {
       T* sample = dx + w.sample * input_size;
       const T* row = columns + w.position * patch_size;
+      if constexpr (Geometry::dilation_w > 1) {
+        w.for_each_tap([&](std::size_t ky, std::size_t kx, std::size_t offset) {
+          const T* src = row + ky * row_width + kx * in_channels;
+          for (std::size_t i = 0; i < in_channels; ++i) sample[offset + i] += src[i];
+        });
+        return;
+      }
       const std::size_t before = w.cols.begin * in_channels, inside = (w.cols.end - w.cols.begin) * in_channels;
       for (std::size_t ky = w.rows.begin; ky < w.rows.end; ++ky) {
         const T* src = row + ky * row_width + before;

@@ -1,8 +1,9 @@
 #pragma once
-// The parameter side of every layer that has one kernel and an optional bias (dense, conv2d):
-// the tensors and their place in the layer's arena slice, Keras' fans, the initializers, the
-// regularizers and the fused output activation, all from the layer's weight options
-// (layers/detail/weight_options.hpp). One implementation, so the two layers cannot drift apart.
+// The parameter side of every layer that has one kernel and an optional bias (dense, conv1d,
+// conv2d, depthwise_conv2d): the tensors and their place in the layer's arena slice, Keras' fans,
+// the initializers, the regularizers and the fused output activation, all from the layer's weight
+// options (layers/detail/weight_options.hpp). One implementation, so the layers cannot drift
+// apart.
 #include <algorithm>
 #include <array>
 #include <cstddef>
@@ -16,13 +17,14 @@
 
 namespace ctnn::detail {
 
-// Options: a weight_options<...>. The kernel has shape KernelDims..., its last dimension the
-// layer's Units (one bias per unit); FanIn and FanOut are Keras' fans for the initializers.
-template <class Options, std::size_t FanIn, std::size_t FanOut, std::size_t... KernelDims>
-struct kernel_and_bias
+// Options: a weight_options<...> (or options with the same members). The kernel has shape
+// KernelDims..., the bias Units values, one per output channel; FanIn and FanOut are Keras' fans
+// for the initializers.
+template <class Options, std::size_t FanIn, std::size_t FanOut, std::size_t Units, std::size_t... KernelDims>
+struct basic_kernel_and_bias
     : regularization<typename Options::kernel_regularizer_type, typename Options::bias_regularizer_type> {
   static constexpr bool has_bias = Options::has_bias;
-  static constexpr std::size_t units = std::array{KernelDims...}[sizeof...(KernelDims) - 1];
+  static constexpr std::size_t units = Units;
   static constexpr std::size_t kernel_size = (KernelDims * ...);
   static constexpr std::size_t bias_offset = aligned_count(kernel_size);
   static constexpr std::size_t parameter_count = kernel_size + (has_bias ? units : 0);
@@ -70,5 +72,11 @@ struct kernel_and_bias
   template <class T>
   static T* bias_of(T* slice) noexcept { return has_bias ? slice + bias_offset : nullptr; }
 };
+
+// The usual case (dense, conv1d, conv2d): the kernel's last dimension is the number of units.
+template <std::size_t... Dims>
+inline constexpr std::size_t last_dim = std::array{Dims...}[sizeof...(Dims) - 1];
+template <class Options, std::size_t FanIn, std::size_t FanOut, std::size_t... KernelDims>
+using kernel_and_bias = basic_kernel_and_bias<Options, FanIn, FanOut, last_dim<KernelDims...>, KernelDims...>;
 
 }  // namespace ctnn::detail

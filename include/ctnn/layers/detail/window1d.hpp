@@ -24,7 +24,7 @@ struct needs_one_size {
   template <std::size_t Position, class Layer, class InputShape>
   struct report {
     static_assert(layer_accepts<Position, Layer, InputShape>,
-                  "ctnn::sequential: the layer at Position is one-dimensional, so its kernel, pool and strides take one size each (kernel<K>, pool<P>, strides<S>), not two different ones");
+                  "ctnn::sequential: the layer at Position is one-dimensional, so its kernel, pool, strides and dilation_rate take one size each (kernel<K>, pool<P>, strides<S>, dilation_rate<D>), not two different ones");
   };
 };
 

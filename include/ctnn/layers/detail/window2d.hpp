@@ -1,10 +1,11 @@
 #pragma once
 // The geometry of a 2D sliding window over a channels-last (height, width, channels) sample,
-// shared by ctnn::conv2d, ctnn::conv1d and the pooling layers: output size and padding per axis,
-// Keras' conventions (see layers/padding.hpp), and the one validation of a window against its
-// input. The 1D layers are this window over a (steps, 1, channels) view of their (steps,
-// channels) samples, the same memory: a window of height K and width 1, whose rows may be
-// dilated (taps Dh steps apart) and causally padded.
+// shared by ctnn::conv2d, ctnn::depthwise_conv2d, ctnn::separable_conv2d, ctnn::conv1d and the
+// pooling layers: output size and padding per axis, Keras' conventions (see layers/padding.hpp),
+// and the one validation of a window against its input. A convolution's window may be dilated on
+// either axis (taps Dh rows and Dw columns apart, Keras' dilation_rate). The 1D layers are this
+// window over a (steps, 1, channels) view of their (steps, channels) samples, the same memory: a
+// window of height K and width 1, whose rows may be dilated and causally padded.
 #include <array>
 #include <cstddef>
 #include <type_traits>
@@ -93,7 +94,7 @@ struct dilation_too_large {
   template <std::size_t Position, class Layer, class InputShape>
   struct report {
     static_assert(layer_accepts<Position, Layer, InputShape>,
-                  "ctnn::sequential: the layer at Position has a dilation that does not fit: its dilated kernel, dilation_rate * (kernel size - 1) + 1 steps, is longer than its input InputShape, which ctnn::padding::valid requires it to fit in (use a smaller rate, or ctnn::padding::same or causal)");
+                  "ctnn::sequential: the layer at Position has a dilation that does not fit: its dilated kernel, dilation_rate * (kernel size - 1) + 1 input positions along an axis, is longer than its input InputShape along that axis, which ctnn::padding::valid requires it to fit in (use a smaller rate, or ctnn::padding::same, or causal for conv1d)");
   };
 };
 struct causal_padding_refused {
@@ -104,16 +105,20 @@ struct causal_padding_refused {
   };
 };
 
-// What is wrong, if anything, with a Kh x Kw window moving by Sh x Sw over In, its rows Dh apart.
+// What is wrong, if anything, with a Kh x Kw window moving by Sh x Sw over In, its taps Dh rows
+// and Dw columns apart. As Keras (BaseConv): a dilation above 1 on any axis goes with strides of 1
+// on every axis.
 template <class In, std::size_t Kh, std::size_t Kw, std::size_t Sh, std::size_t Sw, window_padding Padding,
-          std::size_t Dh = 1>
+          std::size_t Dh = 1, std::size_t Dw = 1>
 constexpr auto validate_window() {
   if constexpr (In::rank != 3) return needs_rank_3{};
   else if constexpr (Kh == 0 || Kw == 0) return zero_window{};
   else if constexpr (Sh == 0 || Sw == 0) return zero_stride{};
-  else if constexpr (Dh == 0) return zero_dilation{};
-  else if constexpr (Dh > 1 && (Sh > 1 || Sw > 1)) return dilation_with_stride{};
-  else if constexpr (Padding == window_padding::valid && Dh > 1 && effective_size(Kh, Dh) > dim_or_zero<In>(0))
+  else if constexpr (Dh == 0 || Dw == 0) return zero_dilation{};
+  else if constexpr ((Dh > 1 || Dw > 1) && (Sh > 1 || Sw > 1)) return dilation_with_stride{};
+  else if constexpr (Padding == window_padding::valid &&
+                     ((Dh > 1 && effective_size(Kh, Dh) > dim_or_zero<In>(0)) ||
+                      (Dw > 1 && effective_size(Kw, Dw) > dim_or_zero<In>(1))))
     return dilation_too_large{};
   else if constexpr (Padding == window_padding::valid && (Kh > dim_or_zero<In>(0) || Kw > dim_or_zero<In>(1)))
     return window_too_large{};
@@ -122,13 +127,14 @@ constexpr auto validate_window() {
 
 // The bound geometry (only instantiated for inputs validate_window accepted).
 template <class In, std::size_t Kh, std::size_t Kw, std::size_t Sh, std::size_t Sw, window_padding Padding,
-          std::size_t Dh = 1>
+          std::size_t Dh = 1, std::size_t Dw = 1>
 struct window2d {
   static constexpr std::size_t in_h = In::dims[0], in_w = In::dims[1], channels = In::dims[2];
   static constexpr std::size_t input_size = in_h * in_w * channels;
-  static constexpr std::size_t kernel_h = Kh, kernel_w = Kw, stride_h = Sh, stride_w = Sw, dilation_h = Dh;
+  static constexpr std::size_t kernel_h = Kh, kernel_w = Kw, stride_h = Sh, stride_w = Sw;
+  static constexpr std::size_t dilation_h = Dh, dilation_w = Dw;
   static constexpr window_axis rows = make_window_axis(in_h, Kh, Sh, Dh, Padding);
-  static constexpr window_axis cols = make_window_axis(in_w, Kw, Sw, 1, Padding);
+  static constexpr window_axis cols = make_window_axis(in_w, Kw, Sw, Dw, Padding);
   static constexpr std::size_t out_h = rows.out, out_w = cols.out;
   static constexpr std::size_t pad_top = rows.pad_before, pad_left = cols.pad_before;
 
@@ -151,12 +157,12 @@ struct window2d {
     return inside<Dh>(std::ptrdiff_t(oy * Sh) - std::ptrdiff_t(pad_top), Kh, in_h);
   }
   static constexpr taps cols_inside(std::size_t ox) {
-    return inside<1>(std::ptrdiff_t(ox * Sw) - std::ptrdiff_t(pad_left), Kw, in_w);
+    return inside<Dw>(std::ptrdiff_t(ox * Sw) - std::ptrdiff_t(pad_left), Kw, in_w);
   }
   // Input row (column) of tap ky (kx) of the window at output row oy (column ox); only for
   // taps inside.
   static constexpr std::size_t input_row(std::size_t oy, std::size_t ky) { return oy * Sh + ky * Dh - pad_top; }
-  static constexpr std::size_t input_col(std::size_t ox, std::size_t kx) { return ox * Sw + kx - pad_left; }
+  static constexpr std::size_t input_col(std::size_t ox, std::size_t kx) { return ox * Sw + kx * Dw - pad_left; }
 
   // One window: output position (oy, ox) of a sample, its taps inside the input, and where a
   // tap's channels start within the sample.
@@ -196,6 +202,13 @@ constexpr void describe_window(D& d, const std::array<std::size_t, N>& window, c
   d.dims("window", window);
   d.dims("strides", strides);
   d.word("padding", padding == window_padding::same ? "same" : padding == window_padding::causal ? "causal" : "valid");
+}
+
+// A 2D convolution's dilation, for the network description: written only when it is not 1 x 1
+// (conv1d always writes its one rate).
+template <class D>
+constexpr void describe_dilation(D& d, const std::array<std::size_t, 2>& dilation) {
+  if (dilation[0] != 1 || dilation[1] != 1) d.dims("dilation_rate", dilation);
 }
 
 // Height and width of a window option (ctnn::kernel, ctnn::pool); 1 x 1 for anything else, so a
