@@ -89,31 +89,6 @@ void activate_unfused(const A& a, T* y, std::size_t rows, std::size_t width) {
   if constexpr (!A::elementwise) activate(a, y, rows, width);
 }
 
-// y <- f(y) over rows x width values, row by row: whole batches from each row's first value (for
-// float), single values for the rest of the row. Unlike activate, whose split into batches
-// follows the buffer's alignment, a row's values come out the same wherever the row lies, so a
-// layer whose rows are the positions of its samples (depthwise_conv2d) gives a sample the same
-// bits alone or in any batch, as the fused product does. The same split as backward_sum_rows.
-template <activation A, class T>
-void activate_rows(const A& a, T* y, std::size_t rows, std::size_t width) {
-  if constexpr (std::is_same_v<A, linear>) {
-    return;
-  } else if constexpr (A::elementwise) {
-    constexpr std::size_t w = std::is_same_v<T, float> ? xsimd::batch<float>::size : 1;
-    const std::size_t full = w > 1 ? width / w * w : 0;
-    for (std::size_t r = 0; r < rows; ++r) {
-      T* const yr = y + r * width;
-      if constexpr (w > 1) {
-        using batch = xsimd::batch<float>;
-        for (std::size_t j = 0; j < full; j += w) a.apply_simd(batch::load_unaligned(yr + j)).store_unaligned(yr + j);
-      }
-      for (std::size_t j = full; j < width; ++j) yr[j] = a.apply_simd(yr[j]);
-    }
-  } else {
-    a.forward_rows(y, y, rows, width);
-  }
-}
-
 namespace detail {
 // One pass over rows x width values: dy <- a.backward_simd(v, dy) when Derive, db += dy per
 // column when Sum. Batches for float, the same functions on single values for the tail and for

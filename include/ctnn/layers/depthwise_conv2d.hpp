@@ -19,7 +19,7 @@
 // Output size: conv2d's (layers/padding.hpp), with the dilated kernel's span.
 //
 // Evaluation: the depthwise step (layers/detail/depthwise.hpp) with the bias added as each output
-// row starts, then the activation in one pass, row by row (kernels::activate_rows: a sample's
+// row starts, then the activation in one pass, row by row (kernels::activate: a sample's
 // values do not depend on its place in the batch); backward, the activation's derivative and the bias
 // gradient in one pass (kernels::activate_backward_sum), then the step's kernel and input
 // gradients. ctnn::separable_conv2d is this layer (without a bias) followed by a 1x1 conv2d.
@@ -192,7 +192,7 @@ struct depthwise_conv2d {
       const std::size_t rows = io.n * product::positions;
       product::forward(io.x, io.params, parameters_type::bias_of(io.params), io.y, io.n);
       if (io.preactivation) std::copy(io.y, io.y + rows * out_channels, io.preactivation);
-      kernels::activate_rows(this->activation, io.y, rows, out_channels);
+      kernels::activate(this->activation, io.y, rows, out_channels);
     }
 
     // Reports its gradients to ctx.gradients (core/gradient_guard.hpp) after writing them.
