@@ -16,7 +16,6 @@ runs this script with --check to make sure the checked-in file is what it writes
 The inputs are multiples of 1/64 in [-4.05, 4.08] (exact in float32, so the C++ tests feed the
 very values the reference saw), none at a kink (0, +-3), where the derivative is a convention.
 """
-import argparse
 import math
 import os
 import sys
@@ -60,19 +59,10 @@ def render(torch):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--check", action="store_true", help="compare with the checked-in file instead of writing it")
-    args = parser.parse_args()
-    here = os.path.dirname(os.path.abspath(__file__))
-    sys.path.insert(0, os.path.join(here, "..", "support"))
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
     sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-    from torch_python import require_torch, write_or_check
-    require_torch()
-    import torch
-    torch.set_num_threads(1)
-    text = render(torch)
-    path = os.path.join(here, "activations_reference.inc")
-    return write_or_check(path, text, args.check, "activations_reference.py")
+    from torch_python import reference_main
+    return reference_main(__file__, "activations_reference.inc", lambda torch, np: render(torch))
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ torch.nn.functional.conv1d works on (N, C, L) with weight (filters, C, K): the s
 Inputs and weights are multiples of 1/64 in [-1, 1], exact in float32, so the C++ test feeds
 the very values the reference saw.
 """
-import argparse
 import os
 import sys
 
@@ -118,19 +117,10 @@ def render(torch):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--check", action="store_true", help="compare with the checked-in file instead of writing it")
-    args = parser.parse_args()
-    here = os.path.dirname(os.path.abspath(__file__))
-    sys.path.insert(0, os.path.join(here, "..", "support"))
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
     sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-    from torch_python import require_torch, write_or_check
-    require_torch()
-    import torch
-    torch.set_num_threads(1)
-    text = render(torch)
-    path = os.path.join(here, "conv1d_reference.inc")
-    return write_or_check(path, text, args.check, "conv1d_reference.py")
+    from torch_python import reference_main
+    return reference_main(__file__, "conv1d_reference.inc", lambda torch, np: render(torch))
 
 
 if __name__ == "__main__":

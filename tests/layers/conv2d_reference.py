@@ -22,7 +22,6 @@ stride S, dilation D and effective kernel E = D (K - 1) + 1:
 Inputs and weights are multiples of 1/64 in [-1, 1], exact in float32; every case is small
 enough that ctnn's float sums are exact too (see the C++ tests), so they compare for equality.
 """
-import argparse
 import os
 import sys
 
@@ -135,19 +134,10 @@ def render(torch):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--check", action="store_true", help="compare with the checked-in file instead of writing it")
-    args = parser.parse_args()
-    here = os.path.dirname(os.path.abspath(__file__))
-    sys.path.insert(0, os.path.join(here, "..", "support"))
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
     sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-    from torch_python import require_torch, write_or_check
-    require_torch()
-    import torch
-    torch.set_num_threads(1)
-    text = render(torch)
-    path = os.path.join(here, "conv2d_reference.inc")
-    return write_or_check(path, text, args.check, "conv2d_reference.py")
+    from torch_python import reference_main
+    return reference_main(__file__, "conv2d_reference.inc", lambda torch, np: render(torch))
 
 
 if __name__ == "__main__":

@@ -21,7 +21,6 @@ Each case writes the full sequence of outputs (return_sequences=True); return_se
 its last row. Weights and inputs are rounded to float32 first, so that the C++ test feeds ctnn
 exactly the values the reference used.
 """
-import argparse
 import os
 import sys
 
@@ -139,19 +138,11 @@ def render(torch, np):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--check", action="store_true", help="compare with the checked-in file instead of writing it")
-    args = parser.parse_args()
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
     sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-    from torch_python import require_torch, write_or_check
-    require_torch()
-    import numpy as np
-    import torch
-    torch.set_num_threads(1)
-    text = render(torch, np)
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "recurrent_reference.inc")
-    return write_or_check(path, text, args.check, "recurrent_reference.py")
+    from torch_python import reference_main
+    return reference_main(__file__, "recurrent_reference.inc", lambda torch, np: render(torch, np))
+
 
 if __name__ == "__main__":
     sys.exit(main())

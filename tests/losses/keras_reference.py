@@ -20,7 +20,6 @@ What Keras does, case by case (output = the model's last activation, n = batch s
   every loss: mean over the batch ("sum_over_batch_size"). clip_by_value passes the gradient
   where the value lies inside the bounds or on them, as torch.clamp does.
 """
-import argparse
 import os
 import sys
 
@@ -109,18 +108,10 @@ def render(torch):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--check", action="store_true", help="compare with the checked-in header instead of writing it")
-    args = parser.parse_args()
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
     sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-    from torch_python import require_torch, write_or_check
-    require_torch()
-    import torch
-    torch.set_num_threads(1)
-    text = render(torch)
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "keras_reference.hpp")
-    return write_or_check(path, text, args.check, "keras_reference.py")
+    from torch_python import reference_main
+    return reference_main(__file__, "keras_reference.hpp", lambda torch, np: render(torch))
 
 
 if __name__ == "__main__":

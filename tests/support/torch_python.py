@@ -2,6 +2,7 @@
 they run under a Python that has them. Debian's python3-torch lives in /usr/bin/python3's path,
 which another python3 on PATH (pyenv, a virtual environment) does not see: re-executes the script
 under one that has them, or exits 77 (CTest's SKIP_RETURN_CODE) saying what is missing."""
+import argparse
 import os
 import subprocess
 import sys
@@ -42,3 +43,17 @@ def write_or_check(path, text, check, script):
     with open(path, "w") as f:
         f.write(text)
     return 0
+
+
+def reference_main(script, output, render):
+    """The main() of every reference script: render(torch, numpy) is the text of `output` (a file
+    beside `script`), written, or with --check (CTest's mode) compared with the checked-in one."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--check", action="store_true", help="compare with the checked-in file instead of writing it")
+    args = parser.parse_args()
+    require_torch()
+    import numpy
+    import torch
+    torch.set_num_threads(1)
+    path = os.path.join(os.path.dirname(os.path.abspath(script)), output)
+    return write_or_check(path, render(torch, numpy), args.check, os.path.basename(script))
