@@ -13,7 +13,7 @@
 #include "../core/layer.hpp"
 #include "../core/shape.hpp"
 #include "../detail/check_link.hpp"
-#include "detail/no_parameters.hpp"
+#include "detail/relabeling_layer.hpp"
 
 namespace ctnn {
 
@@ -54,21 +54,7 @@ struct reshape {
   using target_shape = shape<(Dims == -1 ? In::size / known_size : static_cast<std::size_t>(Dims))...>;
 
   template <class In>
-  class layer : public detail::no_parameters {
-   public:
-    using input_shape = In;
-    using output_shape = target_shape<In>;
-    static constexpr std::string_view kind = reshape::kind;
-
-    template <class T>
-    void forward(const forward_io<T>& io, pass_context&) const {
-      std::copy(io.x, io.x + io.n * In::size, io.y);
-    }
-    template <class T>
-    void backward(const backward_io<T>& io, pass_context&) const {
-      if (io.dx) std::copy(io.dy, io.dy + io.n * In::size, io.dx);
-    }
-  };
+  using layer = detail::relabeling_layer<reshape, In, target_shape<In>>;
 };
 
 }  // namespace ctnn
