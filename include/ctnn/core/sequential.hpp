@@ -255,14 +255,13 @@ struct sequential {
   // One row per layer, a block's layers indented under it, named as the weight file names them.
   static std::vector<std::array<std::string, 3>> summary_rows() {
     std::vector<std::array<std::string, 3>> rows;
-    detail::keras_names name_of;
-    auto row = [&](auto* l, std::size_t, std::size_t depth) {
+    detail::for_each_named_layer(static_cast<layer_types*>(nullptr), parameter_offsets,
+                                 [&](auto* l, const std::string& name, std::size_t, std::size_t depth) {
       using L = std::remove_cvref_t<decltype(*l)>;
-      rows.push_back({std::string(1 + 2 * depth, ' ') + name_of(L::kind) + " (" + std::string(L::kind) + ")",
+      rows.push_back({std::string(1 + 2 * depth, ' ') + name + " (" + std::string(L::kind) + ")",
                       L::output_shape::to_string(),
                       std::to_string(L::parameter_count + layer_traits<L>::non_trainable_parameter_count)});
-    };
-    detail::visit_layers(static_cast<layer_types*>(nullptr), parameter_offsets, 0, 0, row);
+    });
     return rows;
   }
 };

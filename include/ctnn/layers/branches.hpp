@@ -22,8 +22,8 @@ namespace detail {
 template <class P> struct path_specs { using type = void; };
 template <class... S> struct path_specs<path<S...>> { using type = type_list<S...>; };
 template <class P> inline constexpr bool is_path = !std::is_void_v<typename path_specs<P>::type>;
-template <class P> inline constexpr std::size_t path_length = 0;
-template <class... S> inline constexpr std::size_t path_length<path<S...>> = sizeof...(S);
+template <class List> inline constexpr std::size_t list_length = 0;
+template <class... T> inline constexpr std::size_t list_length<type_list<T...>> = sizeof...(T);
 
 // A path whose own chain failed to link: its sentence was given where the chain was checked, so
 // the block adds none (one mistake, one error).
@@ -65,7 +65,7 @@ struct branches {
   static constexpr auto validate() {
     if constexpr (!merge<Merge>) return not_a_merge{};
     else if constexpr (!(detail::is_path<Paths> && ...)) return not_a_path{};
-    else if constexpr (!((detail::path_length<Paths> > 0) && ...)) return empty_path{};
+    else if constexpr (!((detail::list_length<typename detail::path_specs<Paths>::type> > 0) && ...)) return empty_path{};
     else if constexpr (!(detail::bound_path<In, typename detail::path_specs<Paths>::type>::valid && ...))
       return detail::path_failed{};
     else

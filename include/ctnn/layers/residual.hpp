@@ -34,9 +34,6 @@ struct split_shortcut<type_list<Body...>, shortcut<S...>> {
 template <class... Body, class E, class... Rest>
 struct split_shortcut<type_list<Body...>, E, Rest...> : split_shortcut<type_list<Body..., E>, Rest...> {};
 
-template <class List> inline constexpr std::size_t list_length = 0;
-template <class... T> inline constexpr std::size_t list_length<type_list<T...>> = sizeof...(T);
-
 template <std::size_t Position, class Block, class InputShape, class BodyShape, class ShortcutShape>
 inline constexpr bool residual_accepts = false;
 

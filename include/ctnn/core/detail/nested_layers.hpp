@@ -60,4 +60,16 @@ class keras_names {
   std::vector<std::pair<std::string_view, std::size_t>> seen_;
 };
 
+// f(layer pointer (null when layers is), Keras name, parameter offset, depth) for every layer of
+// a network (its layers and their parameter offsets), blocks opened: the one walk that names them.
+template <class Layers, std::size_t N, class F>
+void for_each_named_layer(Layers* layers, const std::array<std::size_t, N>& offsets, F&& f) {
+  keras_names name_of;
+  auto visit = [&](auto* l, std::size_t offset, std::size_t depth) {
+    using L = std::remove_cvref_t<decltype(*l)>;
+    f(l, name_of(L::kind), offset, depth);
+  };
+  visit_layers(layers, offsets, 0, 0, visit);
+}
+
 }  // namespace ctnn::detail

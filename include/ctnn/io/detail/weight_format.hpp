@@ -96,23 +96,11 @@ struct tensor_entry {
   std::size_t offset = 0;  // from the start of the arena
 };
 
-// f(layer pointer (null without layers), name, parameter offset, depth) for every layer of the
-// network, blocks opened.
-template <class Network, class Layers, class F>
-void for_each_named_layer(Layers* layers, F&& f) {
-  keras_names name_of;
-  auto visit = [&](auto* l, std::size_t offset, std::size_t depth) {
-    using L = std::remove_cvref_t<decltype(*l)>;
-    f(l, name_of(L::kind), offset, depth);
-  };
-  visit_layers(layers, Network::parameter_offsets, 0, 0, visit);
-}
-
 // The names of the network's top-level layers.
 template <class Network>
 std::vector<std::string> layer_names() {
   std::vector<std::string> names;
-  for_each_named_layer<Network>(static_cast<typename Network::layer_types*>(nullptr),
+  for_each_named_layer(static_cast<typename Network::layer_types*>(nullptr), Network::parameter_offsets,
                                 [&](auto*, std::string name, std::size_t, std::size_t depth) {
                                   if (depth == 0) names.push_back(std::move(name));
                                 });
@@ -124,7 +112,7 @@ std::vector<std::string> layer_names() {
 template <class Network>
 std::vector<tensor_entry> parameter_table() {
   std::vector<tensor_entry> table;
-  for_each_named_layer<Network>(static_cast<typename Network::layer_types*>(nullptr),
+  for_each_named_layer(static_cast<typename Network::layer_types*>(nullptr), Network::parameter_offsets,
                                 [&](auto* l, const std::string& name, std::size_t offset, std::size_t) {
     using L = std::remove_cvref_t<decltype(*l)>;
     if constexpr (!layer_traits<L>::is_block) {
@@ -150,7 +138,7 @@ struct named_state {
 template <class Network>
 std::vector<named_state> state_table(typename Network::layer_types& layers) {
   std::vector<named_state> table;
-  for_each_named_layer<Network>(&layers, [&](auto* l, const std::string& name, std::size_t, std::size_t) {
+  for_each_named_layer(&layers, Network::parameter_offsets, [&](auto* l, const std::string& name, std::size_t, std::size_t) {
     using L = std::remove_cvref_t<decltype(*l)>;
     if constexpr (!layer_traits<L>::is_block)
       for (const state_tensor& s : layer_traits<L>::state_tensors(*l)) table.push_back({name + "/" + std::string(s.name), s.values});

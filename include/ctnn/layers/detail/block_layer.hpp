@@ -134,23 +134,26 @@ class block_layer {
     each_path([&](auto k) {
       const auto b = carve<k>(io.workspace, io.n, false);
       path<k>::layout::forward(std::get<k>(paths_), io.params + path_parameter_offsets[k], io.x, b, ctx);
-      out[k] = path<k>::layer_count ? b.output() : io.x;
+      out[k] = path_output<k>(b, io.x);
     });
     merge_forward(io.n, out, io.y, std::make_index_sequence<path_count>{});
   }
 
   template <class T>
   void backward(const backward_io<T>& io, pass_context& ctx) {
+    // Each path's buffers, carved once: forward left its outputs and scratch there.
+    const auto buffers = [&]<std::size_t... K>(std::index_sequence<K...>) {
+      return std::tuple{carve<K>(io.workspace, io.n, io.dx != nullptr)...};
+    }(std::make_index_sequence<path_count>{});
     std::array<const T*, path_count> out{};
     std::array<T*, path_count> dout{};
     each_path([&](auto k) {
-      const auto b = carve<k>(io.workspace, io.n, io.dx != nullptr);
-      out[k] = path<k>::layer_count ? b.output() : io.x;
-      dout[k] = b.gradients[0];
+      out[k] = path_output<k>(std::get<k>(buffers), io.x);
+      dout[k] = std::get<k>(buffers).gradients[0];
     });
     merge_backward(io.n, out, io.y, io.dy, dout, std::make_index_sequence<path_count>{});
     each_path([&](auto k) {
-      const auto b = carve<k>(io.workspace, io.n, io.dx != nullptr);
+      const auto& b = std::get<k>(buffers);
       path<k>::layout::backward(std::get<k>(paths_), io.params + path_parameter_offsets[k],
                                 io.grads + path_parameter_offsets[k], io.x, b, false, ctx);
       if (!io.dx) return;
@@ -162,6 +165,7 @@ class block_layer {
       else for (std::size_t i = 0; i < count; ++i) io.dx[i] += dx[i];
     });
   }
+
 
   // Regularization of the layers inside (layer_traits<L>::regularized): their penalties summed,
   // their gradients added.
@@ -194,7 +198,7 @@ class block_layer {
       // Inference changes no layer's state: a step is const, as every layer's step is.
       auto& layers = const_cast<typename path<k>::layer_types&>(std::get<k>(paths_));
       path<k>::layout::step(layers, io.params + path_parameter_offsets[k], io.x, io.state + step_state_offsets[k], b, ctx);
-      out[k] = path<k>::layer_count ? b.output() : io.x;
+      out[k] = path_output<k>(b, io.x);
     });
     merge_step(out, io.y, std::make_index_sequence<path_count>{});
   }
@@ -220,6 +224,12 @@ class block_layer {
   static auto carve(T* workspace, std::size_t n, bool input_gradient) noexcept {
     return path<K>::layout::carve(workspace + n * workspace_offsets[K], n,
                                   {.gradients = true, .logits = false, .input_gradient = input_gradient});
+  }
+  // Path K's output in its buffers, or the block's input for a path without layers.
+  template <std::size_t K, class B, class T>
+  static const T* path_output(const B& b, const T* x) noexcept {
+    if constexpr (path<K>::layer_count == 0) return x;
+    else return b.output();
   }
   template <class T, std::size_t... K>
   static void merge_forward(std::size_t n, const std::array<const T*, path_count>& out, T* y, std::index_sequence<K...>) {
