@@ -49,89 +49,14 @@ describe()/fingerprint() compute the network description ctnn computes at compil
 
 import argparse
 import copy
-import math
-import struct
+import os
 import sys
-import zlib
 
-MAGIC = b"\x89CTNN\r\n\x1a"
-FORMAT_VERSION = 1
-DTYPE_FLOAT32, DTYPE_FLOAT64 = 1, 2
-_DTYPE_NAMES = {1: "float32", 2: "float64", 3: "float16", 4: "bfloat16", 5: "int32", 6: "int64", 7: "uint8"}
-_DTYPE_SIZES = {1: 4, 2: 8, 3: 2, 4: 2, 5: 4, 6: 8, 7: 1}
-
-
-class ExportError(ValueError):
-    """A model or argument the exporter cannot turn into a ctnn network."""
-
-
-# ---- The network description and its fingerprint (docs/format.md, "Network description") ----
-
-def fnv1a_64(data: bytes) -> int:
-    h = 0xCBF29CE484222325
-    for b in data:
-        h ^= b
-        h = (h * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
-    return h
-
-
-def _dims(shape) -> str:
-    return "x".join(str(int(d)) for d in shape)
-
-
-class Layer:
-    """One ctnn layer: what the description, the C++ type and the weight file need."""
-
-    def __init__(self, kind, in_shape, out_shape, cpp):
-        self.kind = kind
-        self.in_shape = tuple(in_shape)
-        self.out_shape = tuple(out_shape)
-        self.cpp = cpp                # spelling without the activation: a callable(activation) -> str
-        self.activation = None        # ctnn activation name, for layers that have one
-        self.window = self.strides = self.padding = self.rate = None
-        self.dilation = None          # conv1d's dilation_rate
-        self.words = []               # (key, value) after the others: recurrent layers' options
-        self.params = []              # (name, numpy array in ctnn layout), in ctnn's order
-        self.runtime = []             # C++ statements for run-time hyperparameters, "{layer}" = index
-        self.folded = False           # an activation module was folded into it
-        self.streaming_state = 0      # floats of state a streaming layer carries between steps
-
-    def describe(self) -> str:
-        fields = [f"in={_dims(self.in_shape)}", f"out={_dims(self.out_shape)}"]
-        if self.activation is not None:
-            fields.append(f"activation={self.activation}")
-        if self.window is not None:
-            fields.append(f"window={_dims(self.window)}")
-        if self.strides is not None:
-            fields.append(f"strides={_dims(self.strides)}")
-        if self.padding is not None:
-            fields.append(f"padding={self.padding}")
-        if self.dilation is not None:
-            fields.append(f"dilation_rate={self.dilation}")
-        if self.rate is not None:
-            fields.append(f"rate={self.rate}")
-        fields += [f"{key}={value}" for key, value in self.words]
-        fields += [f"{name}={_dims(array.shape)}" for name, array in self.params]
-        return f"{self.kind}({','.join(fields)})"
-
-
-def describe(input_shape, layers) -> str:
-    """The description ctnn::network_description<Network> gives for the same network."""
-    return ";".join([f"ctnn/1;input={_dims(input_shape)}"] + [layer.describe() for layer in layers])
-
-
-def fingerprint(description: str) -> int:
-    return fnv1a_64(description.encode("ascii"))
-
-
-def layer_names(layers):
-    """Keras-style names: dense, dense_1, ..., per kind."""
-    seen, names = {}, []
-    for layer in layers:
-        count = seen.get(layer.kind, 0)
-        names.append(layer.kind if count == 0 else f"{layer.kind}_{count}")
-        seen[layer.kind] = count + 1
-    return names
+sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+from ctnn_tools.network import ImportError_ as ExportError  # noqa: E402
+from ctnn_tools.network import Layer, cpp_type as _cpp_type, describe, fingerprint, float_literal as _float_literal  # noqa: E402,F401
+from ctnn_tools.network import names as layer_names, runtime_statements, tensors as _tensors  # noqa: E402
+from ctnn_tools.weight_file import read_weights, write_weights  # noqa: E402,F401
 
 
 # ---- Converting a PyTorch model ----
@@ -242,13 +167,8 @@ def _pair(v):
     return (int(v[0]), int(v[1])) if isinstance(v, (tuple, list)) else (int(v), int(v))
 
 
-def _float_literal(x: float) -> str:
-    text = repr(float(x))
-    return text + ("f" if ("." in text or "e" in text) else ".0f")
-
-
 def _activation(module, shape, where, channels_first=False):
-    """(ctnn name, run-time statement or None) for an activation module."""
+    """(ctnn name, run-time hyperparameter (member, C++ literal) or None) for an activation module."""
     name = _ACTIVATIONS[type(module).__name__]
     if name == "softmax":
         # ctnn's softmax works on the last axis: features, or channels (channels last).
@@ -260,7 +180,7 @@ def _activation(module, shape, where, channels_first=False):
     if name in _CTNN_DEFAULT_ALPHA:
         alpha = float(module.negative_slope if name == "leaky_relu" else module.alpha)
         if alpha != _CTNN_DEFAULT_ALPHA[name]:
-            statement = f"model.layer<{{layer}}>().activation.alpha = {_float_literal(alpha)};"
+            statement = ("activation.alpha", _float_literal(alpha))
     return name, statement
 
 
@@ -538,105 +458,12 @@ def _conv_padding(padding, size, kernel, stride, where):
 
 def cpp_type(input_shape, layers, name="network"):
     """The C++ alias of the ctnn network (and the run-time statements it needs, as comments)."""
-    entries = [f"ctnn::input<{', '.join(str(d) for d in input_shape)}>"] + \
-              [layer.cpp(layer.activation) for layer in layers]
-    indent = " " * len(f"using {name} = ctnn::sequential<")
-    text = f"using {name} = ctnn::sequential<" + (",\n" + indent).join(entries) + ">;\n"
-    runtime = [s.format(layer=i) for i, layer in enumerate(layers) for s in layer.runtime]
+    text = _cpp_type(input_shape, layers, name)
+    runtime = runtime_statements(layers)
     if runtime:
         text += ("// Run-time hyperparameters (not part of the type; the test vector fails without them):\n" +
                  "".join(f"//   {s}\n" for s in runtime))
     return text
-
-
-# ---- The weight file (docs/format.md) ----
-
-def _tensor_record(name, array, dtype=DTYPE_FLOAT32):
-    import numpy as np
-    values = np.ascontiguousarray(array, dtype="<f4" if dtype == DTYPE_FLOAT32 else "<f8")
-    encoded = name.encode("utf-8")
-    payload = struct.pack("<H", len(encoded)) + encoded + struct.pack("<BB", dtype, values.ndim)
-    payload += b"".join(struct.pack("<Q", d) for d in values.shape) + values.tobytes()
-    return b"TNSR" + struct.pack("<Q", len(payload)) + payload
-
-
-def write_weights(path, description, tensors, test=None, optimizer=None):
-    """Writes a weight file. tensors: [(name, array)] in ctnn layouts (float32); test: (inputs,
-    outputs, rtol, atol) in ctnn layouts (N, ...); optimizer: (name, iterations, [(name, array)])."""
-    desc = description.encode("ascii")
-    body = bytearray()
-    for name, array in tensors:
-        body += _tensor_record(name, array)
-    if optimizer is not None:
-        name, iterations, slots = optimizer
-        encoded = name.encode("ascii")
-        slot_count = len({n.split("/")[1] for n, _ in slots})
-        payload = struct.pack("<H", len(encoded)) + encoded + struct.pack("<IQ", slot_count, iterations)
-        body += b"OPTM" + struct.pack("<Q", len(payload)) + payload
-        for n, array in slots:
-            body += _tensor_record(n, array)
-    if test is not None:
-        inputs, outputs, rtol, atol = test
-        body += b"TVEC" + struct.pack("<Q", 24) + struct.pack("<Qdd", inputs.shape[0], rtol, atol)
-        body += _tensor_record("test_vector/input", inputs) + _tensor_record("test_vector/output", outputs)
-    size = 36 + len(desc) + len(body) + 4
-    data = MAGIC + struct.pack("<IIQQI", FORMAT_VERSION, 0, size, fingerprint(description), len(desc)) + desc + body
-    data += struct.pack("<I", zlib.crc32(data) & 0xFFFFFFFF)
-    with open(path, "wb") as f:
-        f.write(data)
-    return size
-
-
-def read_weights(path):
-    """Reads a weight file written by ctnn::save or write_weights, checking magic, version,
-    size and checksum. Returns a dict: description, fingerprint, tensors {name: array},
-    optimizer (name, slots, iterations) or None, test (count, rtol, atol) or None, random
-    (generator name, state words) or None."""
-    import numpy as np
-    with open(path, "rb") as f:
-        data = f.read()
-    if data[:8] != MAGIC:
-        raise ExportError(f"{path}: not a ctnn weight file (magic {data[:8]!r})")
-    version, flags, size, fp, dlen = struct.unpack_from("<IIQQI", data, 8)
-    if version != FORMAT_VERSION or flags != 0:
-        raise ExportError(f"{path}: format version {version}, flags {flags}; this reader knows version 1")
-    if size != len(data):
-        raise ExportError(f"{path}: the header says {size} bytes, the file has {len(data)}")
-    if struct.unpack_from("<I", data, size - 4)[0] != zlib.crc32(data[:-4]) & 0xFFFFFFFF:
-        raise ExportError(f"{path}: bad checksum")
-    description = data[36:36 + dlen].decode("ascii")
-    if fingerprint(description) != fp:
-        raise ExportError(f"{path}: the fingerprint does not match the description")
-    out = {"description": description, "fingerprint": fp, "tensors": {}, "optimizer": None, "test": None,
-           "random": None}
-    at = 36 + dlen
-    while at < size - 4:
-        tag, length = data[at:at + 4], struct.unpack_from("<Q", data, at + 4)[0]
-        payload = data[at + 12:at + 12 + length]
-        at += 12 + length
-        if tag == b"TNSR":
-            nlen = struct.unpack_from("<H", payload, 0)[0]
-            name = payload[2:2 + nlen].decode("utf-8")
-            dtype, rank = struct.unpack_from("<BB", payload, 2 + nlen)
-            dims = struct.unpack_from(f"<{rank}Q", payload, 4 + nlen)
-            raw = payload[4 + nlen + 8 * rank:]
-            np_dtype = {DTYPE_FLOAT32: "<f4", DTYPE_FLOAT64: "<f8"}.get(dtype)
-            if np_dtype is None:
-                raise ExportError(f"{path}: tensor {name}: dtype {_DTYPE_NAMES.get(dtype, dtype)}")
-            out["tensors"][name] = np.frombuffer(raw, dtype=np_dtype).reshape(dims)
-        elif tag == b"OPTM":
-            nlen = struct.unpack_from("<H", payload, 0)[0]
-            slots, iterations = struct.unpack_from("<IQ", payload, 2 + nlen)
-            out["optimizer"] = (payload[2:2 + nlen].decode("ascii"), slots, iterations)
-        elif tag == b"TVEC":
-            out["test"] = struct.unpack_from("<Qdd", payload, 0)
-        elif tag == b"RAND":
-            nlen = struct.unpack_from("<H", payload, 0)[0]
-            count = struct.unpack_from("<I", payload, 2 + nlen)[0]
-            out["random"] = (payload[2:2 + nlen].decode("ascii"), struct.unpack_from(f"<{count}Q", payload, 6 + nlen))
-        else:
-            raise ExportError(f"{path}: unknown record {tag!r}")
-    return out
 
 
 # ---- Export ----
@@ -649,7 +476,7 @@ class Export:
         self.names = layer_names(layers)
 
     def tensors(self):
-        return [(f"{n}/{p}", a) for n, layer in zip(self.names, self.layers) for p, a in layer.params]
+        return _tensors(self.layers)[0]
 
     def streaming_states(self):
         """Each streaming layer's state, as a fresh stream starts it (zeros), which ctnn::load

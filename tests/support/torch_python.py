@@ -1,5 +1,5 @@
-"""For the test scripts that need PyTorch and NumPy (tests/io/parity, tests/losses): makes sure
-they run under a Python that has them. Debian's python3-torch lives in /usr/bin/python3's path,
+"""For the test scripts that need PyTorch, NumPy or ONNX (tests/io/parity, tests/losses,
+tests/tools): makes sure they run under a Python that has them. Debian's python3-torch lives in /usr/bin/python3's path,
 which another python3 on PATH (pyenv, a virtual environment) does not see: re-executes the script
 under one that has them, or exits 77 (CTest's SKIP_RETURN_CODE) saying what is missing."""
 import argparse
@@ -10,22 +10,29 @@ import sys
 SKIP = 77
 
 
-def require_torch():
+def require_torch(extra=()):
+    """numpy, torch and extra (more modules the script needs: onnx)."""
+    require_modules(("numpy", "torch") + tuple(extra))
+
+
+def require_modules(modules):
+    """Returns when this Python imports every one of modules; else re-executes the script under
+    one that does, or exits 77 saying what is missing."""
     try:
-        import numpy  # noqa: F401
-        import torch  # noqa: F401
+        for name in modules:
+            __import__(name)
         return
     except ImportError as e:
         reason = str(e)
     if os.environ.get("CTNN_TORCH_REEXEC") != "1":
         for candidate in ("/usr/bin/python3", "/usr/local/bin/python3"):
             if os.path.exists(candidate) and os.path.realpath(candidate) != os.path.realpath(sys.executable):
-                check = subprocess.run([candidate, "-c", "import torch, numpy"], capture_output=True)
+                check = subprocess.run([candidate, "-c", "import " + ", ".join(modules)], capture_output=True)
                 if check.returncode == 0:
                     os.environ["CTNN_TORCH_REEXEC"] = "1"
                     os.execv(candidate, [candidate] + sys.argv)
-    print(f"SKIPPED: needs python3 with torch and numpy ({reason}); "
-          "install python3-torch python3-numpy (scripts/install-deps)")
+    print(f"SKIPPED: needs python3 with {', '.join(modules)} ({reason}); "
+          f"install {' '.join('python3-' + m for m in modules)} (scripts/install-deps)")
     sys.exit(SKIP)
 
 

@@ -27,6 +27,13 @@ template <class V>
 auto is_finite(const V& v) noexcept {
   return within(v, std::numeric_limits<float>::max());
 }
+// Every one of values finite, one mask: lane by lane (&) for batches, && for scalars (bool & bool
+// is what clang's -Wbitwise-instead-of-logical refuses in a user's -Werror build).
+template <class... V>
+auto all_finite(const V&... values) noexcept {
+  if constexpr ((std::is_arithmetic_v<V> && ...)) return (is_finite(values) && ...);
+  else return (is_finite(values) & ...);
+}
 // (For scalars a mask is a bool, or an int after bool & bool.)
 template <class M>
 bool all_of(const M& mask) noexcept {

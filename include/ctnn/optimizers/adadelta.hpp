@@ -53,7 +53,7 @@ struct adadelta {
         const auto wi = simd::load<W>(w + i);
         const auto wn = wi + lr * delta;
         // One commit per element: both accumulators and w take the step together or not at all.
-        return simd::commit(simd::is_finite(acc_gi) & simd::is_finite(acc_dn) & simd::is_finite(wn),
+        return simd::commit(simd::all_finite(acc_gi, acc_dn, wn),
                             simd::slot(acc_g + i, acc_gi, acc_go), simd::slot(acc_d + i, acc_dn, acc_di),
                             simd::slot(w + i, wn, wi));
       };

@@ -67,7 +67,7 @@ struct adam {
         // One commit per element: m, v (vhat) and w take the step together or not at all. A
         // finite w needs a finite m; v must be checked itself (g*g can overflow to infinity,
         // which only slows the step down).
-        const auto keep = simd::is_finite(vi) & simd::is_finite(wn);
+        const auto keep = simd::all_finite(vi, wn);
         if constexpr (amsgrad_v)
           return simd::commit(keep, simd::slot(m + i, mi, mo), simd::slot(v + i, vi, vo),
                               simd::slot(vhat + i, vhi, vho), simd::slot(w + i, wn, wi));

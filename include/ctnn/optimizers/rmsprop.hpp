@@ -75,7 +75,7 @@ struct rmsprop {
         }
         const auto wn = wi - momi;
         // vi finite and wn finite imply mgi and momi finite (they are parts of wn's step).
-        const auto keep = simd::is_finite(vi) & simd::is_finite(wn);
+        const auto keep = simd::all_finite(vi, wn);
         if constexpr (centered_v && momentum_v)
           return simd::commit(keep, simd::slot(v + i, vi, vo), simd::slot(mg + i, mgi, mgo),
                               simd::slot(mom + i, momi, momo), simd::slot(w + i, wn, wi));

@@ -48,7 +48,7 @@ struct sgd {
           const auto vi = mu * vo - lr * gi;
           auto wn = wi + vi;
           if constexpr (nesterov_v) wn = wi + (mu * vi - lr * gi);
-          return simd::commit(simd::is_finite(vi) & simd::is_finite(wn), simd::slot(v + i, vi, vo),
+          return simd::commit(simd::all_finite(vi, wn), simd::slot(v + i, vi, vo),
                               simd::slot(w + i, wn, wi));
         }
       };
