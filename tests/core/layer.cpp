@@ -54,9 +54,35 @@ TEMPLATE_LIST_TEST_CASE("layer laws: gradients match finite differences", "[laye
   CHECK(check.max_input_relative_error() < 1e-6);
 }
 
+namespace {
+// The inference pass over `count` samples into out, through one compiled copy of the pass
+// whatever count is. Two call sites inlined into one test would be two copies, which the
+// compiler may contract into FMAs differently (GCC's default -ffp-contract=fast: one copy seen
+// with n = 1 folds a product into an add that the other keeps apart; seen under
+// -march=skylake-avx512), and the law would then test the compiler, not the layer. noipa (GCC)
+// keeps the function from being inlined and from being cloned for a constant count.
+template <class Network>
+#if defined(__GNUC__) && !defined(__clang__)
+[[gnu::noipa]]
+#else
+[[gnu::noinline]]
+#endif
+void forward_samples(typename Network::layer_types& layers, const std::vector<double>& params, const double* x,
+                     std::size_t count, std::vector<double>& out) {
+  using layout = typename Network::layout;
+  ctnn::detail::rng r(5);  // inference: no layer draws from it
+  ctnn::pass_context ctx{ctnn::mode::inference, &r};
+  std::vector<double> block(layout::pass_floats(count, {}));
+  const auto io = layout::carve(block.data(), count, {});
+  layout::forward(layers, params.data(), x, io, ctx);
+  out.assign(io.output(), io.output() + count * Network::output_shape::size);
+}
+}  // namespace
+
 TEMPLATE_LIST_TEST_CASE("layer laws: a batch of one gives the row of a batch of n", "[layer][laws]", all_layers) {
-  // In inference, in double: the reference product sums in the same order whatever n is, so a
-  // layer that keeps samples apart gives the very same values.
+  // In inference, in double: a layer computes each sample by the same operations whatever n is
+  // (its loops never split a sample's values by where the batch's buffer ends), so a layer that
+  // keeps samples apart gives the very same values.
   using network = typename TestType::network;
   using layout = typename network::layout;
   constexpr std::size_t n = 5, in = network::input_shape::size, out = network::output_shape::size;
@@ -67,14 +93,10 @@ TEMPLATE_LIST_TEST_CASE("layer laws: a batch of one gives the row of a batch of 
   for (auto& p : params) p += r.uniform(-0.2, 0.2);
   std::vector<double> x(n * in);
   for (auto& v : x) v = r.uniform(-1.0, 1.0);
-  ctnn::pass_context ctx{ctnn::mode::inference, &r};
-  std::vector<double> block(layout::pass_floats(n, {}));
-  const auto all = layout::carve(block.data(), n, {});
-  layout::forward(layers, params.data(), x.data(), all, ctx);
+  std::vector<double> all, one;
+  forward_samples<network>(layers, params, x.data(), n, all);
   for (std::size_t s = 0; s < n; ++s) {
-    std::vector<double> one_block(layout::pass_floats(1, {}));
-    const auto one = layout::carve(one_block.data(), 1, {});
-    layout::forward(layers, params.data(), x.data() + s * in, one, ctx);
-    for (std::size_t k = 0; k < out; ++k) CHECK(one.output()[k] == all.output()[s * out + k]);
+    forward_samples<network>(layers, params, x.data() + s * in, 1, one);
+    for (std::size_t k = 0; k < out; ++k) CHECK(one[k] == all[s * out + k]);
   }
 }

@@ -4,6 +4,7 @@ which another python3 on PATH (pyenv, a virtual environment) does not see: re-ex
 under one that has them, or exits 77 (CTest's SKIP_RETURN_CODE) saying what is missing."""
 import argparse
 import os
+import re
 import subprocess
 import sys
 
@@ -36,15 +37,44 @@ def require_modules(modules):
     sys.exit(SKIP)
 
 
+# A number in a generated file: a C++ floating or integer literal.
+_NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
+# How far a number may drift from the checked-in one. The references are computed in float64 by
+# PyTorch and NumPy, whose kernels sum in an order that depends on the CPU (the vector width,
+# FMA or not, one or several accumulators): on another machine a value moves by a few units of
+# float64's last place, about n * 2^-53 relative for a sum of n terms, 1e-15 for this suite's
+# sizes. 1e-12 (relative, or absolute below 1) is a thousand times that, and a million times
+# below the float32 tolerances (2^-24 and up) the C++ tests use the values at, so a value that
+# passes here cannot change what a test decides, while a changed script (a new case, another
+# formula, other weights) moves values by far more.
+_DRIFT = 1e-12
+
+
+def _first_difference(text, checked_in):
+    """None when the two texts agree up to _DRIFT in their numbers and exactly elsewhere; else a
+    few words on where they part."""
+    parts, checked_parts = _NUMBER.split(text), _NUMBER.split(checked_in)
+    numbers, checked_numbers = _NUMBER.findall(text), _NUMBER.findall(checked_in)
+    if parts != checked_parts or len(numbers) != len(checked_numbers):
+        return "the text differs, not only in its numbers"
+    for i, (a, b) in enumerate(zip(numbers, checked_numbers)):
+        x, y = float(a), float(b)
+        if abs(x - y) > _DRIFT * max(1.0, abs(x), abs(y)):
+            return f"number {i} is {a}, the checked-in file has {b}"
+    return None
+
+
 def write_or_check(path, text, check, script):
     """Writes a generated file, or with check=True (CTest's mode) compares it with the checked-in
-    one: the exit status (0, or 1 saying which script to run when they differ)."""
+    one, numbers up to a float64 reordering (_DRIFT): the exit status (0, or 1 saying which script
+    to run when they differ)."""
     name = os.path.basename(path)
     if check:
         with open(path) as f:
-            if f.read() != text:
-                print(f"{path} is not what {script} writes: run it")
-                return 1
+            difference = _first_difference(text, f.read())
+        if difference is not None:
+            print(f"{path} is not what {script} writes ({difference}): run it")
+            return 1
         print(f"{name} is up to date")
         return 0
     with open(path, "w") as f:
