@@ -57,6 +57,7 @@ from ctnn_tools.network import ImportError_ as ExportError  # noqa: E402
 from ctnn_tools.network import Layer, cpp_type as _cpp_type, describe, fingerprint, float_literal as _float_literal  # noqa: E402,F401
 from ctnn_tools.network import names as layer_names, runtime_statements, tensors as _tensors  # noqa: E402
 from ctnn_tools.weight_file import read_weights, write_weights  # noqa: E402,F401
+from ctnn_tools import layers as _layers  # noqa: E402
 
 
 # ---- Converting a PyTorch model ----
@@ -83,10 +84,10 @@ if _nn is not None:
             out, _ = self.rnn(x)
             return out if self.return_sequences else out[:, -1]
 
-# torch's module -> (ctnn kind and spelling, gates, torch's gate blocks in Keras' order). torch
+# torch's module -> (ctnn kind and spelling, torch's gate blocks in Keras' order). torch
 # orders the LSTM's gates i, f, g, o as Keras does i, f, c, o; the GRU's r, z, n where Keras has
 # z, r, h.
-_RECURRENT = {"LSTM": ("lstm", 4, (0, 1, 2, 3)), "GRU": ("gru", 3, (1, 0, 2)), "RNN": ("simple_rnn", 1, (0,))}
+_RECURRENT = {"LSTM": ("lstm", (0, 1, 2, 3)), "GRU": ("gru", (1, 0, 2)), "RNN": ("simple_rnn", (0,))}
 
 
 def _recurrent_parts(module):
@@ -99,17 +100,10 @@ def _recurrent_parts(module):
     return None
 
 
-def _gate_blocks(array, gates, order):
-    """torch's (gates * U, ...) rows, gate blocks put in Keras' order."""
-    import numpy as np
-    units = array.shape[0] // gates
-    return np.concatenate([array[g * units:(g + 1) * units] for g in order], axis=0)
-
-
 def _recurrent(rnn, return_sequences, shape, where):
     """The ctnn layer for an nn.LSTM, nn.GRU or nn.RNN on a (steps, features) input."""
     torch_name = type(rnn).__name__
-    kind, gates, order = _RECURRENT[torch_name]
+    kind, order = _RECURRENT[torch_name]
     if len(shape) != 2:
         raise ExportError(f"{where}: an {torch_name} needs a sequence input (steps, features) but receives {shape}; "
                           "a recurrent layer before it needs return_sequences=True")
@@ -120,10 +114,9 @@ def _recurrent(rnn, return_sequences, shape, where):
         (f"proj_size={getattr(rnn, 'proj_size', 0)}", getattr(rnn, "proj_size", 0) != 0)) if bad]
     if unsupported:
         raise ExportError(f"{where}: {torch_name} with {', '.join(unsupported)} has no ctnn equivalent")
-    steps, features = shape
-    if rnn.input_size != features:
-        raise ExportError(f"{where}: input_size {rnn.input_size}, but the input has {features} features")
-    units, has_bias = rnn.hidden_size, rnn.bias
+    if rnn.input_size != shape[1]:
+        raise ExportError(f"{where}: input_size {rnn.input_size}, but the input has {shape[1]} features")
+    has_bias = rnn.bias
     activation = "tanh"
     if torch_name == "RNN":
         activation = {"RNN_TANH": "tanh", "RNN_RELU": "relu"}[rnn.mode]
@@ -131,32 +124,19 @@ def _recurrent(rnn, return_sequences, shape, where):
     def tensor(name):
         return getattr(rnn, name).detach().cpu().double().numpy()
 
-    def spell(a, u=units, k=kind, act=activation, seq=return_sequences, b=has_bias):
-        options = [str(u)] + ([f"ctnn::{act}"] if act != "tanh" else []) + \
-                  (["ctnn::return_sequences<true>"] if seq else []) + ([] if b else ["ctnn::use_bias<false>"])
-        return f"ctnn::{k}<{', '.join(options)}>"
-
-    out_shape = (steps, units) if return_sequences else (units,)
-    layer = Layer(kind, shape, out_shape, spell)
-    layer.activation = activation
-    layer.streaming_state = 2 * units if kind == "lstm" else units  # h (and the LSTM's c)
-    if gates > 1:
-        layer.words.append(("recurrent_activation", "sigmoid"))
-    if return_sequences:
-        layer.words.append(("return_sequences", "true"))
-    layer.params.append(("kernel", _gate_blocks(tensor("weight_ih_l0"), gates, order).T.astype("float32")))
-    layer.params.append(("recurrent_kernel", _gate_blocks(tensor("weight_hh_l0"), gates, order).T.astype("float32")))
+    bias = None
     if has_bias:
-        b_ih, b_hh = _gate_blocks(tensor("bias_ih_l0"), gates, order), _gate_blocks(tensor("bias_hh_l0"), gates, order)
-        if kind == "gru":
-            # torch's GRU is Keras' reset_after=True: b_hn stays inside r * (h U_n + b_hn), so the
-            # two biases stay apart, as Keras' (2, 3 U) bias: [input bias; recurrent bias].
-            import numpy as np
-            bias = np.stack([b_ih, b_hh])
-        else:
-            bias = b_ih + b_hh  # both are added to the same pre-activation
-        layer.params.append(("bias", bias.astype("float32")))
-    return layer, out_shape
+        b_ih, b_hh = _layers.gate_blocks(tensor("bias_ih_l0"), order), _layers.gate_blocks(tensor("bias_hh_l0"), order)
+        # torch's GRU is Keras' reset_after=True: b_hn stays inside r * (h U_n + b_hn), so the two
+        # biases stay apart, as Keras' (2, 3 U) bias: [input bias; recurrent bias]. The LSTM's
+        # and RNN's are added to the same pre-activation.
+        import numpy as np
+        bias = np.stack([b_ih, b_hh]) if kind == "gru" else b_ih + b_hh
+    layer = _layers.recurrent(kind, shape, _layers.gate_blocks(tensor("weight_ih_l0"), order).T,
+                              _layers.gate_blocks(tensor("weight_hh_l0"), order).T, bias, activation,
+                              return_sequences=return_sequences)
+    return layer, layer.out_shape
+
 
 _ACTIVATIONS = {"ReLU": "relu", "Sigmoid": "sigmoid", "Tanh": "tanh", "Softmax": "softmax",
                 "LeakyReLU": "leaky_relu", "ELU": "elu"}

@@ -7,9 +7,11 @@ import numpy as np
 
 from .network import ImportError_, Layer, float_literal
 
-# ctnn's activations as the importers name them, and the run-time alpha's default where it has one
-ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "softmax", "leaky_relu", "elu", "gelu", "softplus", "swish",
-               "selu", "hard_sigmoid")
+# ctnn's activations as the importers name them (each its ctnn::<name> spelling and the name the
+# network description gives it: swish is ctnn::silu's alias, described "silu"), and the run-time
+# alpha's default where it has one
+ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "softmax", "leaky_relu", "elu", "gelu", "gelu_approximate",
+               "softplus", "silu", "selu", "hard_sigmoid")
 DEFAULT_ALPHA = {"leaky_relu": 0.3, "elu": 1.0}
 
 
@@ -76,20 +78,29 @@ def _window_options(kernel_or_pool, window, strides, padding, dilation, default_
             dims("dilation_rate", dilation) if any(d != 1 for d in dilation) else ""]
 
 
+def _image_window_output(size, window, strides, padding, dilation):
+    """The (height, width) a 2D window (conv2d, depthwise_conv2d) makes of an image's size."""
+    return tuple(conv_output(n, (k - 1) * d + 1, s, padding) for n, k, s, d in zip(size, window, strides, dilation))
+
+
+def _set_image_window(layer, window, strides, padding, dilation):
+    """A 2D convolution's description fields, its activation not fused yet."""
+    layer.activation = "linear"
+    layer.window, layer.strides, layer.padding = tuple(window), tuple(strides), padding
+    layer.dilation = tuple(dilation) if tuple(dilation) != (1, 1) else None
+
+
 def conv2d(in_shape, kernel, bias=None, strides=(1, 1), padding="valid", dilation=(1, 1)):
     """kernel (kh, kw, in, out)."""
     h, w, c = in_shape
     kh, kw, cin, filters = (int(d) for d in kernel.shape)
     if cin != c:
         raise ImportError_(f"a conv2d kernel for {cin} channels on an input with {c}")
-    out = (conv_output(h, (kh - 1) * dilation[0] + 1, strides[0], padding),
-           conv_output(w, (kw - 1) * dilation[1] + 1, strides[1], padding), filters)
+    out = _image_window_output((h, w), (kh, kw), strides, padding, dilation) + (filters,)
     options = _window_options("kernel", (kh, kw), strides, padding, dilation, (1, 1))
     layer = Layer("conv2d", in_shape, out, lambda a, b=bias is not None: "ctnn::conv2d<" + _option_list(
         [str(filters), options[0], _activation_option(a)] + options[1:] + ["" if b else "ctnn::use_bias<false>"]) + ">")
-    layer.activation = "linear"
-    layer.window, layer.strides, layer.padding = (kh, kw), tuple(strides), padding
-    layer.dilation = tuple(dilation) if tuple(dilation) != (1, 1) else None
+    _set_image_window(layer, (kh, kw), strides, padding, dilation)
     layer.params = _weights(("kernel", kernel), ("bias", bias))
     return layer
 
@@ -100,15 +111,12 @@ def depthwise_conv2d(in_shape, kernel, bias=None, strides=(1, 1), padding="valid
     kh, kw, cin, multiplier = (int(d) for d in kernel.shape)
     if cin != c:
         raise ImportError_(f"a depthwise kernel for {cin} channels on an input with {c}")
-    out = (conv_output(h, (kh - 1) * dilation[0] + 1, strides[0], padding),
-           conv_output(w, (kw - 1) * dilation[1] + 1, strides[1], padding), c * multiplier)
+    out = _image_window_output((h, w), (kh, kw), strides, padding, dilation) + (c * multiplier,)
     options = _window_options("kernel", (kh, kw), strides, padding, dilation, (1, 1))
     layer = Layer("depthwise_conv2d", in_shape, out, lambda a, b=bias is not None: "ctnn::depthwise_conv2d<" + _option_list(
         [options[0], f"ctnn::depth_multiplier<{multiplier}>" if multiplier != 1 else "", _activation_option(a)] +
         options[1:] + ["" if b else "ctnn::use_bias<false>"]) + ">")
-    layer.activation = "linear"
-    layer.window, layer.strides, layer.padding = (kh, kw), tuple(strides), padding
-    layer.dilation = tuple(dilation) if tuple(dilation) != (1, 1) else None
+    _set_image_window(layer, (kh, kw), strides, padding, dilation)
     layer.depth_multiplier = multiplier
     layer.params = _weights(("kernel", kernel), ("bias", bias))
     return layer
@@ -183,4 +191,67 @@ def zero_padding2d(in_shape, top, bottom, left, right):
 def dropout(shape, rate):
     layer = Layer("dropout", shape, shape, lambda a: f"ctnn::dropout<ctnn::dropout_rate{{{float(rate)!r}}}>")
     layer.rate = int(float(rate) * 1e6 + 0.5)
+    return layer
+
+
+# ctnn's recurrent layers and their gate counts
+RECURRENT = {"simple_rnn": 1, "lstm": 4, "gru": 3}
+# A recurrent cell keeps its activations' outputs only, so ctnn takes those whose derivative
+# follows from the output (include/ctnn/layers/detail/recurrent_layer.hpp)
+RECURRENT_ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "elu", "selu", "softplus", "hard_sigmoid", "leaky_relu")
+
+
+def gate_blocks(rows, order):
+    """A recurrent weight's (gates * units, ...) rows, its gate blocks in the given order (the
+    source framework's block index of each Keras gate: PyTorch's and ONNX's orders to Keras')."""
+    units = rows.shape[0] // len(order)
+    return np.concatenate([rows[g * units:(g + 1) * units] for g in order], axis=0)
+
+
+def recurrent(kind, in_shape, kernel, recurrent_kernel, bias=None, activation="tanh", recurrent_activation="sigmoid",
+              return_sequences=False, go_backwards=False, reset_after=True):
+    """ctnn::simple_rnn, ctnn::lstm or ctnn::gru (Keras' SimpleRNN, LSTM, GRU) on (steps, features).
+    kernel (features, gates U), recurrent_kernel (U, gates U), the gate blocks in Keras' order (LSTM
+    i, f, c, o; GRU z, r, h); bias (gates U), or a reset_after GRU's (2, 3 U): the input bias, then
+    the recurrent one. The initial state is zeros, as Keras'; the layer streams (carries h, and
+    the LSTM's c, between model::step calls) unless go_backwards."""
+    gates = RECURRENT[kind]
+    if len(in_shape) != 2:
+        raise ImportError_(f"a {kind} needs a sequence input (steps, features), receives {in_shape}; a recurrent "
+                           "layer before it needs return_sequences=True")
+    steps, features = in_shape
+    units = int(recurrent_kernel.shape[0])
+    if tuple(kernel.shape) != (features, gates * units) or tuple(recurrent_kernel.shape) != (units, gates * units):
+        raise ImportError_(f"a {kind} kernel {tuple(kernel.shape)} and recurrent kernel "
+                           f"{tuple(recurrent_kernel.shape)} on {features} features")
+    for what, name in (("activation", activation), ("recurrent_activation", recurrent_activation)):
+        if name not in RECURRENT_ACTIVATIONS and (what == "activation" or gates > 1):
+            raise ImportError_(f"{what} {name!r}: ctnn's recurrent cells take {', '.join(RECURRENT_ACTIVATIONS)} "
+                               "(activations whose derivative follows from their output)")
+    reset_after = bool(reset_after) if kind == "gru" else True
+    bias_shape = (2, gates * units) if kind == "gru" and reset_after else (gates * units,)
+    if bias is not None and tuple(bias.shape) != bias_shape:
+        raise ImportError_(f"a {kind} bias {tuple(bias.shape)} for {units} units; expected {bias_shape}")
+    options = [str(units), f"ctnn::{activation}" if activation != "tanh" else "",
+               f"ctnn::recurrent_activation<ctnn::{recurrent_activation}>"
+               if gates > 1 and recurrent_activation != "sigmoid" else "",
+               "ctnn::return_sequences<true>" if return_sequences else "",
+               "ctnn::go_backwards<true>" if go_backwards else "",
+               "ctnn::reset_after<false>" if not reset_after else ""]
+    layer = Layer(kind, in_shape, (steps, units) if return_sequences else (units,),
+                  lambda a, b=bias is not None: f"ctnn::{kind}<" + _option_list(
+                      options + ["" if b else "ctnn::use_bias<false>"]) + ">")
+    layer.activation = activation
+    if gates > 1:
+        layer.words.append(("recurrent_activation", recurrent_activation))
+    if return_sequences:
+        layer.words.append(("return_sequences", "true"))
+    if go_backwards:
+        layer.words.append(("go_backwards", "true"))
+    if not reset_after:
+        layer.words.append(("reset_after", "false"))
+    layer.params = _weights(("kernel", kernel), ("recurrent_kernel", recurrent_kernel), ("bias", bias))
+    layer.attrs.update(units=units, recurrent_activation=recurrent_activation, return_sequences=bool(return_sequences),
+                       go_backwards=bool(go_backwards), reset_after=reset_after)
+    layer.streaming_state = 0 if go_backwards else (2 * units if kind == "lstm" else units)  # h (and the LSTM's c)
     return layer

@@ -26,7 +26,12 @@ module propagates with every value, to first order:
   * max pooling: the window's largest scale; averages: the k terms' scales in quadrature over k,
     and k + 1 roundings; batch normalization y = (x - mean) s + beta: s_in |s| and 4 roundings;
   * add: the scales in quadrature and one rounding; concatenate, flatten, reshape, dropout, zero
-    padding: as they are.
+    padding: as they are;
+  * a product a b of two computed values: |a| s_b and |b| s_a in quadrature and one rounding;
+  * the recurrent layers (SimpleRNN, LSTM, GRU) step by step from a zero state: each gate's
+    pre-activation a dot product of features + units terms plus its biases (the input and the
+    state weighted by kernel and recurrent_kernel), then the rules above for the activations
+    and the cell's products and sums; the state's scale carries into the next step.
 tolerance() allows LAMBDA = 10 scales (Hoeffding: a probability under 4e-22 of a float32
 computation that follows the model exceeding it) plus the rounding of the stored float32
 reference. A layout or conversion mistake is an O(1) error, thousands of times that."""
@@ -67,6 +72,20 @@ def _activation(name, z, e, attrs):
         erf = np.vectorize(math.erf)
         y = 0.5 * z * (1.0 + erf(z / math.sqrt(2.0)))
         return y, 1.13 * e + r * (np.abs(z) + 1.0)  # |gelu'| <= 1.129
+    if name == "gelu_approximate":
+        y = 0.5 * z * (1.0 + np.tanh(math.sqrt(2.0 / math.pi) * (z + 0.044715 * z ** 3)))
+        return y, 1.13 * e + r * (np.abs(z) + 1.0)  # |f'| <= 1.13, as the exact form's
+    if name == "softplus":
+        return np.logaddexp(0.0, z), e + r * (np.abs(z) + 1.0)
+    if name in ("silu", "swish"):  # ctnn::swish describes itself as "silu" (layers.ACTIVATIONS)
+        y = z / (1.0 + np.exp(-z))
+        return y, 1.1 * e + r * (np.abs(z) + 1.0)  # |swish'| <= 1.0998
+    if name == "selu":
+        a, s = 1.6732632423543772, 1.0507009873554805
+        y = s * np.where(z > 0, z, a * np.expm1(np.minimum(z, 0.0)))
+        return y, s * a * e + r * (np.abs(y) + s * a)
+    if name == "hard_sigmoid":
+        return np.clip((z + 3.0) / 6.0, 0.0, 1.0), e / 6.0 + r
     if name == "softmax":
         shifted = z - z.max(axis=-1, keepdims=True)
         p = np.exp(shifted)
@@ -157,7 +176,6 @@ def _pool(layer, x, e):
     if layer.kind.startswith("max"):
         y, ey = xs.max(axis=0), es.max(axis=0)
     else:
-        k = xs.shape[0]
         y, ey = xs.mean(axis=0), _average_scale(es, np.abs(xs), 0)
     return (y[:, :, 0, :], ey[:, :, 0, :]) if one_d else (y, ey)
 
@@ -166,6 +184,87 @@ def _average_scale(scales, magnitudes, axis):
     """The scale of a mean of k values: their scales in quadrature over k, k + 1 roundings."""
     k = scales.shape[axis] if not isinstance(axis, tuple) else int(np.prod([scales.shape[a] for a in axis]))
     return _quadrature(np.sqrt(np.square(scales).sum(axis=axis)) / k, math.sqrt(k + 1) * U * magnitudes.mean(axis=axis))
+
+
+def _product(a, ea, b, eb):
+    """a b and its scale."""
+    return a * b, _quadrature(np.abs(a) * eb, np.abs(b) * ea, U * np.abs(a * b))
+
+
+def _sum(a, ea, b, eb):
+    return a + b, _quadrature(ea, eb, U * (np.abs(a) + np.abs(b)))
+
+
+def _gate_inputs(x, ex, h, eh, kernel, recurrent_kernel, biases):
+    """x kernel + h recurrent_kernel + the biases, and its scale: one dot product."""
+    z = x @ kernel + h @ recurrent_kernel + sum(biases)
+    m = np.abs(x) @ np.abs(kernel) + np.abs(h) @ np.abs(recurrent_kernel) + sum(np.abs(b) for b in biases)
+    terms = kernel.shape[0] + recurrent_kernel.shape[0] + len(biases)
+    return z, np.sqrt(np.square(ex) @ np.square(kernel) + np.square(eh) @ np.square(recurrent_kernel) +
+                      terms * np.square(U * m))
+
+
+def _recurrent(layer, x, e):
+    """Keras' SimpleRNN, LSTM and GRU (reset_after or not) over (N, steps, features), from a zero
+    state; with go_backwards the steps from the last, and the outputs in that order."""
+    params, attrs = dict(layer.params), layer.attrs
+    kernel = params["kernel"].astype(np.float64)
+    recurrent_kernel = params["recurrent_kernel"].astype(np.float64)
+    units = recurrent_kernel.shape[0]
+    bias = params.get("bias")
+    reset_after = layer.kind == "gru" and attrs["reset_after"]
+    if bias is None:
+        bias = np.zeros((2,) + kernel.shape[1:] if reset_after else kernel.shape[1:])
+    bias = bias.astype(np.float64)
+
+    def act(z, ez):
+        return _activation(layer.activation, z, ez, {})
+
+    def gate(z, ez):
+        return _activation(attrs["recurrent_activation"], z, ez, {})
+
+    def block(g, *arrays):  # gate g's columns
+        return [a[..., g * units:(g + 1) * units] for a in arrays]
+
+    h = np.zeros((x.shape[0], units))
+    eh = np.zeros_like(h)
+    c, ec = np.zeros_like(h), np.zeros_like(h)  # the LSTM's cell state
+    none = np.zeros((x.shape[0], 0))  # no operand: a product of the input alone, or of the state alone
+    outputs = []
+    for t in (range(x.shape[1] - 1, -1, -1) if attrs["go_backwards"] else range(x.shape[1])):
+        xt, et = x[:, t, :], e[:, t, :]
+        if layer.kind == "simple_rnn":
+            h, eh = act(*_gate_inputs(xt, et, h, eh, kernel, recurrent_kernel, [bias]))
+        elif layer.kind == "lstm":  # gates i, f, c, o
+            z, ez = _gate_inputs(xt, et, h, eh, kernel, recurrent_kernel, [bias])
+            i, f, g, o = (gate(*block(0, z, ez)), gate(*block(1, z, ez)), act(*block(2, z, ez)),
+                          gate(*block(3, z, ez)))
+            c, ec = _sum(*_product(*f, c, ec), *_product(*i, *g))
+            h, eh = _product(*o, *act(c, ec))
+        else:  # gates z, r, h
+            zr = slice(0, 2 * units)
+            if reset_after:  # hh = a(x K_h + b_h + r (h U_h + b'_h)); z and r add both biases
+                pre, epre = _gate_inputs(xt, et, h, eh, kernel[:, zr], recurrent_kernel[:, zr],
+                                         [bias[0, zr], bias[1, zr]])
+            else:
+                pre, epre = _gate_inputs(xt, et, h, eh, kernel[:, zr], recurrent_kernel[:, zr], [bias[zr]])
+            z, r = gate(*block(0, pre, epre)), gate(*block(1, pre, epre))
+            if reset_after:
+                aux = _gate_inputs(none, none, h, eh, kernel[:0, 2 * units:], recurrent_kernel[:, 2 * units:],
+                                   [bias[1, 2 * units:]])
+                xk = _gate_inputs(xt, et, none, none, kernel[:, 2 * units:], recurrent_kernel[:0, 2 * units:],
+                                  [bias[0, 2 * units:]])
+                candidate = act(*_sum(*xk, *_product(*r, *aux)))
+            else:  # hh = a(x K_h + b_h + (r h) U_h)
+                rh, erh = _product(*r, h, eh)
+                candidate = act(*_gate_inputs(xt, et, rh, erh, kernel[:, 2 * units:], recurrent_kernel[:, 2 * units:],
+                                              [bias[2 * units:]]))
+            keep = (1.0 - z[0], _quadrature(z[1], U * np.abs(1.0 - z[0])))
+            h, eh = _sum(*_product(*z, h, eh), *_product(*keep, *candidate))
+        outputs.append((h, eh))
+    if attrs["return_sequences"]:
+        return np.stack([o for o, _ in outputs], axis=1), np.stack([s for _, s in outputs], axis=1)
+    return outputs[-1]
 
 
 def _layer(layer, x, e):
@@ -211,6 +310,8 @@ def _layer(layer, x, e):
         top, bottom, left, right = layer.padding
         pad = ((0, 0), (top, bottom), (left, right), (0, 0))
         return np.pad(x, pad), np.pad(e, pad)
+    if kind in ("simple_rnn", "lstm", "gru"):
+        return _recurrent(layer, x, e)
     if layer.activation == kind:  # an activation as a layer
         return _activation(kind, x, e, layer.attrs)
     raise ValueError(f"reference: layer {kind} is not evaluated here")
