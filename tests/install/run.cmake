@@ -4,6 +4,11 @@ execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${PREFI
 if(NOT r EQUAL 0)
   message(FATAL_ERROR "cmake --install failed")
 endif()
+# The installed console command finds its package (share/ctnn/python) and runs.
+execute_process(COMMAND ${PREFIX}/bin/ctnn_import --help RESULT_VARIABLE r OUTPUT_VARIABLE help ERROR_VARIABLE help)
+if(NOT r EQUAL 0 OR NOT help MATCHES "usage: ctnn_import")
+  message(FATAL_ERROR "the installed bin/ctnn_import does not run: ${help}")
+endif()
 execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/install -B ${WORK_DIR} -G ${GENERATOR}
                         -DCMAKE_CXX_COMPILER=${CXX} -DCMAKE_PREFIX_PATH=${PREFIX} -DCMAKE_BUILD_TYPE=Release
                 RESULT_VARIABLE r)
