@@ -45,6 +45,11 @@ inline constexpr double w5_flops = 2.0 * w5_batch * w5_in * w5_units;
 inline constexpr std::size_t w6_in = 1, w6_units = 32, w6_out = 1;
 inline constexpr double w6_flops = 2.0 * (4 * w6_units * (w6_in + w6_units) + w6_units * w6_out);
 
+// W7: MLP 8 -> 16 tanh -> 16 tanh -> 1 (linear), batch 1: a control loop's or a plugin's
+// network, where the cost is per call, not the 400 multiply-adds.
+inline constexpr std::size_t w7_in = 8, w7_hidden = 16, w7_out = 1;
+inline constexpr double w7_flops = 2.0 * (w7_in * w7_hidden + w7_hidden * w7_hidden + w7_hidden * w7_out);
+
 // The FP32 FMA peak measured by calibrate_peak() at start-up (GFLOP/s).
 double& measured_peak_gflops();
 void calibrate_peak();  // kernels/gemm.cpp

@@ -1,6 +1,6 @@
 // ctnn on the workloads of bench/README.md's table: W1 (batch-1 MLP inference), W2 (batch-1 CNN
 // inference), W3 (one training epoch of the Keras MLP, 1 and 2 threads) and W5 (one fused dense
-// layer forward) and W6 (one step of a streaming LSTM).
+// layer forward), W6 (one step of a streaming LSTM) and W7 (a tiny tanh MLP, batch 1).
 #include <benchmark/benchmark.h>
 
 #include <ctnn/ctnn.hpp>
@@ -23,6 +23,8 @@ using w2_network = ctnn::sequential<ctnn::input<w2_side, w2_side, 1>,
                                     ctnn::max_pool2d<ctnn::pool<2, 2>>, ctnn::flatten,
                                     ctnn::dense<w2_hidden, ctnn::relu>, ctnn::dense<w2_out, ctnn::softmax>>;
 using w6_network = ctnn::sequential<ctnn::input<1, w6_in>, ctnn::lstm<w6_units>, ctnn::dense<w6_out>>;
+using w7_network = ctnn::sequential<ctnn::input<w7_in>, ctnn::dense<w7_hidden, ctnn::tanh>,
+                                    ctnn::dense<w7_hidden, ctnn::tanh>, ctnn::dense<w7_out>>;
 using w3_network = ctnn::sequential<ctnn::input<w3_in>, ctnn::dense<w3_hidden, ctnn::relu>,
                                     ctnn::dense<w3_classes, ctnn::softmax>>;
 
@@ -125,6 +127,24 @@ void w6_ctnn(benchmark::State& state) {
   timer.finish(state, 1, w6_flops);
 }
 
+// One sample of the tiny MLP per iteration (predict_one), as a control loop calls it: each call
+// changes one input value and consumes the output, so no call can be hoisted or skipped (the
+// Eigen peer is timed the same way).
+void w7_ctnn(benchmark::State& state) {
+  ctnn::model<w7_network, ctnn::loss::mean_squared_error, ctnn::optim::adam> model;
+  std::vector<float> x = uniform_values(w7_in, 77, -1.0f, 1.0f);
+  const std::span<const float, w7_in> sample(x.data(), w7_in);
+  float sink = model.predict_one(sample)[0];
+  std::size_t t = 0;
+  const wall_timer timer;
+  for (auto _ : state) {
+    x[t++ & (w7_in - 1)] = sink * 1e-3f;
+    sink = model.predict_one(sample)[0];
+    benchmark::DoNotOptimize(sink);
+  }
+  timer.finish(state, 1, w7_flops);
+}
+
 }  // namespace
 
 void register_ctnn_workloads() {
@@ -140,6 +160,7 @@ void register_ctnn_workloads() {
         ->Unit(benchmark::kSecond);
   benchmark::RegisterBenchmark("W5_dense_fused_fwd", w5_ctnn)->UseRealTime()->Unit(benchmark::kMicrosecond);
   benchmark::RegisterBenchmark("W6_lstm_step", w6_ctnn)->UseRealTime()->Unit(benchmark::kMicrosecond);
+  benchmark::RegisterBenchmark("W7_tiny_mlp_b1", w7_ctnn)->UseRealTime()->Unit(benchmark::kNanosecond);
 }
 
 }  // namespace ctnn_bench
