@@ -185,8 +185,42 @@ def main():
                     detail = f"exit {run.returncode}: {message or run.stdout.strip()!r}"
                 print(f"{'ok  ' if ok else 'FAIL'} {name} ({kind}): {message if kind == 'refused' and ok else detail}")
                 failures += not ok
+        failures += reference_refusals(args.tools, work, onnx, helper, np)
     print(f"{failures} failure(s)")
     return 1 if failures else 0
+
+
+def reference_refusals(tools, work, onnx, helper, np):
+    """--reference outputs that the converted network does not give -- one value off by 0.01, one
+    NaN -- are refused, naming the sample and the output, and nothing is written; the twin, the
+    exact tanh of the inputs, imports. Returns the failures."""
+    x_value = helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, ["N", 4])
+    y_value = helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, ["N", 4])
+    graph = helper.make_graph([helper.make_node("Tanh", ["x"], ["y"], name="Tanh_1")], "g", [x_value], [y_value])
+    path = os.path.join(work, "reference.onnx")
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), path)
+    x = np.random.default_rng(1).uniform(-1, 1, (3, 4)).astype(np.float32)
+    exact = np.tanh(x.astype(np.float64))
+    off, nan = exact.copy(), exact.copy()
+    off[1, 2] += 0.01
+    nan[2, 3] = np.nan
+    failures = 0
+    for name, y, expected in (("reference_off", off, "computes"), ("reference_nan", nan, "reference nan"),
+                              ("reference_exact", exact, None)):
+        np.save(os.path.join(work, "x.npy"), x)
+        np.save(os.path.join(work, f"{name}.npy"), y)
+        out = os.path.join(work, f"{name}.hpp")
+        run = subprocess.run([sys.executable, os.path.join(tools, "ctnn_import"), path, "-o", out, "--reference",
+                              os.path.join(work, "x.npy"), os.path.join(work, f"{name}.npy"),
+                              "--reference-precision", "float64"], capture_output=True, text=True)
+        message = run.stderr.strip()
+        if expected is None:
+            ok = run.returncode == 0 and os.path.exists(out)
+        else:
+            ok = run.returncode == 1 and expected in message and "\n" not in message and not os.path.exists(out)
+        print(f"{'ok  ' if ok else 'FAIL'} {name}: exit {run.returncode}: {message or run.stdout.strip()!r}")
+        failures += not ok
+    return failures
 
 
 if __name__ == "__main__":
