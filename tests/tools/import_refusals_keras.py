@@ -115,6 +115,9 @@ def cases():
     doc, data = model_json(topology, weights)
     out["truncated_shard"] = (doc, data[:20], "weight 'dense_Dense1/kernel': 6x4 needs 96 bytes at offset 0 of its "
                               "group's shards (model.weights.bin), which hold 20")
+    doc, data = model_json(topology, weights)
+    doc["weightsManifest"][0]["paths"] = ["/dev/zero"]  # read to its end, it would never end
+    out["shard_not_a_file"] = (doc, data, "weight shard '/dev/zero' is not a regular file")
     out["trailing_bytes"] = model_json(topology, weights, extra_bytes=8) + (
         "its shards (model.weights.bin) hold 120 bytes, its weights 112",)
     out["weight_dtype"] = model_json(topology, weights, dtype="int32") + (

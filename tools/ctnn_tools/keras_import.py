@@ -100,6 +100,8 @@ def _read_weights(path, manifest):
             raise ImportError_(f"{path}: weight group {k} has no 'paths' and 'weights' lists")
         data = bytearray()
         for shard in paths:
+            if not os.path.isfile(os.path.join(base, shard)):  # a FIFO or a device would read forever
+                raise ImportError_(f"{path}: weight shard '{shard}' is not a regular file")
             try:
                 with open(os.path.join(base, shard), "rb") as f:
                     data += f.read()
