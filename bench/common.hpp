@@ -92,5 +92,6 @@ void register_ctnn_workloads();       // workloads.cpp
 void register_eigen_peers();          // peers/eigen.cpp (when Eigen 3 was found)
 void register_openblas_peers();       // peers/openblas.cpp (when OpenBLAS was found)
 void register_libtorch_peers();       // peers/libtorch.cpp (when Torch was found)
+void register_onednn_peers();         // peers/onednn.cpp (when oneDNN, its OpenMP build, was found)
 
 }  // namespace ctnn_bench

@@ -15,6 +15,7 @@
 
 namespace ctnn_bench {
 
+
 double& measured_peak_gflops() {
   static double peak = 0;
   return peak;
@@ -86,6 +87,9 @@ int main(int argc, char** argv) {
 #endif
 #ifdef CTNN_BENCH_LIBTORCH
   register_libtorch_peers();
+#endif
+#ifdef CTNN_BENCH_ONEDNN
+  register_onednn_peers();
 #endif
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
