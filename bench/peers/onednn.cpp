@@ -32,6 +32,15 @@ constexpr auto f32 = memory::data_type::f32;
 
 memory::dim dim(std::size_t n) { return static_cast<memory::dim>(n); }
 
+// The attribute fusing an eltwise activation into a primitive (algorithm::undef: none).
+dnnl::primitive_attr activation_post_op(algorithm act) {
+  dnnl::post_ops po;
+  if (act != algorithm::undef) po.append_eltwise(1.0f, act, 0.0f, 0.0f);
+  dnnl::primitive_attr attr;
+  attr.set_post_ops(po);
+  return attr;
+}
+
 // A network as a list of primitives with their arguments, bound once.
 struct network {
   dnnl::engine engine{dnnl::engine::kind::cpu, 0};
@@ -70,11 +79,7 @@ struct network {
     const memory::dim batch = src_md.dims()[0];
     const dnnl::inner_product_forward::desc d(prop_kind::forward_inference, src_md, {w_dims, f32, tag::any},
                                               {{out}, f32, tag::x}, {{batch, out}, f32, tag::nc});
-    dnnl::post_ops po;
-    if (act != algorithm::undef) po.append_eltwise(1.0f, act, 0.0f, 0.0f);
-    dnnl::primitive_attr attr;
-    attr.set_post_ops(po);
-    const dnnl::inner_product_forward::primitive_desc pd(d, attr, engine);
+    const dnnl::inner_product_forward::primitive_desc pd(d, activation_post_op(act), engine);
     const memory w = constant(pd.weights_desc(), w_dims, weights_layout, w_seed, -w_hi, w_hi);
     const memory b = constant(pd.bias_desc(), {out}, tag::x, b_seed, -b_hi, b_hi);
     memory dst(pd.dst_desc(), engine);
@@ -91,6 +96,18 @@ struct network {
   }
 };
 
+// Times net.run() per iteration (one warm-up run first), its output y the sink.
+void time_runs(benchmark::State& state, network& net, const memory& y, double samples, double flops) {
+  net.run();
+  const wall_timer timer;
+  for (auto _ : state) {
+    net.run();
+    benchmark::DoNotOptimize(y.get_data_handle());
+    benchmark::ClobberMemory();
+  }
+  timer.finish(state, samples, flops);
+}
+
 // W1: weights stored (out, in) as the Eigen peer's w1_out_in, same values.
 void w1_onednn(benchmark::State& state) {
   network net;
@@ -100,14 +117,7 @@ void w1_onednn(benchmark::State& state) {
   const memory h2 = net.dense(h1, dim(w1_h2), algorithm::eltwise_relu, tag::oi, 32, 0.2f, 35, 0.1f);
   const memory z = net.dense(h2, dim(w1_out), algorithm::undef, tag::oi, 33, 0.3f, 36, 0.1f);
   const memory y = net.softmax(z);
-  net.run();
-  const wall_timer timer;
-  for (auto _ : state) {
-    net.run();
-    benchmark::DoNotOptimize(y.get_data_handle());
-    benchmark::ClobberMemory();
-  }
-  timer.finish(state, 1, w1_flops);
+  time_runs(state, net, y, 1, w1_flops);
 }
 
 // W2: the 1x1x28x28 image is given in plain nchw; the convolution's src, weights and dst are
@@ -128,11 +138,8 @@ void w2_onednn(benchmark::State& state) {
       prop_kind::forward_inference, algorithm::convolution_direct, {{1, 1, side, side}, f32, tag::any},
       {w_dims, f32, tag::any}, {{filters}, f32, tag::x}, {{1, filters, conv_side, conv_side}, f32, tag::any}, {1, 1},
       {0, 0}, {0, 0});
-  dnnl::post_ops po;
-  po.append_eltwise(1.0f, algorithm::eltwise_relu, 0.0f, 0.0f);
-  dnnl::primitive_attr attr;
-  attr.set_post_ops(po);
-  const dnnl::convolution_forward::primitive_desc conv_pd(conv_d, attr, net.engine);
+  const dnnl::convolution_forward::primitive_desc conv_pd(conv_d, activation_post_op(algorithm::eltwise_relu),
+                                                          net.engine);
   memory conv_src = image;
   if (conv_pd.src_desc() != image.get_desc()) {
     conv_src = memory(conv_pd.src_desc(), net.engine);
@@ -156,14 +163,7 @@ void w2_onednn(benchmark::State& state) {
   const memory h = net.dense(pool_dst, dim(w2_hidden), algorithm::eltwise_relu, tag::oihw, 43, 0.03f, 44, 0.1f);
   const memory z = net.dense(h, dim(w2_out), algorithm::undef, tag::oi, 45, 0.3f, 46, 0.1f);
   const memory y = net.softmax(z);
-  net.run();
-  const wall_timer timer;
-  for (auto _ : state) {
-    net.run();
-    benchmark::DoNotOptimize(y.get_data_handle());
-    benchmark::ClobberMemory();
-  }
-  timer.finish(state, 1, w2_flops);
+  time_runs(state, net, y, 1, w2_flops);
 }
 
 // W5: Y = max(X W + b, 0), one inner product with the relu post-op; W stored (in, units) as
@@ -173,14 +173,7 @@ void w5_onednn(benchmark::State& state) {
   std::vector<float> x = uniform_values(w5_batch * w5_in, 23, 0.0f, 1.0f);
   const memory src({{dim(w5_batch), dim(w5_in)}, f32, tag::nc}, net.engine, x.data());
   const memory y = net.dense(src, dim(w5_units), algorithm::eltwise_relu, tag::io, 21, 0.05f, 22, 0.1f);
-  net.run();
-  const wall_timer timer;
-  for (auto _ : state) {
-    net.run();
-    benchmark::DoNotOptimize(y.get_data_handle());
-    benchmark::ClobberMemory();
-  }
-  timer.finish(state, w5_batch, w5_flops);
+  time_runs(state, net, y, w5_batch, w5_flops);
 }
 
 // W7: weights stored (out, in) as the Eigen peer's w7_net, same values; timed as w7_eigen:
