@@ -36,6 +36,13 @@ inline constexpr std::size_t w3_in = 784, w3_hidden = 512, w3_classes = 10, w3_b
 // needed): 3 products of layer 1's size less one, i.e. the multiply-adds actually required.
 inline constexpr double w3_flops_per_sample =
     2.0 * (2 * w3_in * w3_hidden + 3 * w3_hidden * w3_classes);
+// W4: the W2 network trained (categorical cross-entropy, RMSprop lr 1e-3), batch 64, one epoch
+// of 60000 images (W3's synthetic samples read as 28 x 28 x 1). Multiply-adds actually required
+// per sample: forward (the convolution and both dense layers), each layer's dW, and dx of the two
+// dense layers (the convolution's dx is not needed: it is the first layer).
+inline constexpr std::size_t w4_batch = 64;
+inline constexpr double w4_flops_per_sample =
+    2.0 * (2 * 26 * 26 * w2_filters * 9 + 3 * w2_pooled * w2_pooled * w2_filters * w2_hidden + 3 * w2_hidden * w2_out);
 // W5: dense 784 -> 512 + bias + relu, batch 256, forward only.
 inline constexpr std::size_t w5_in = 784, w5_units = 512, w5_batch = 256;
 inline constexpr double w5_flops = 2.0 * w5_batch * w5_in * w5_units;
@@ -57,7 +64,7 @@ void calibrate_peak();  // kernels/gemm.cpp
 // Values in [lo, hi) from a fixed generator: every peer sees the same numbers.
 std::vector<float> uniform_values(std::size_t count, std::uint64_t seed, float lo, float hi);
 
-// W3's synthetic data set: 60000 x 784 inputs in [0, 1), one-hot labels over 10 classes (and
+// W3's synthetic data set (W4's too, read as 28 x 28 x 1 images): 60000 x 784 inputs in [0, 1), one-hot labels over 10 classes (and
 // the class indices, for peers that take them). Built on first use, shared by all benchmarks.
 struct w3_data {
   std::vector<float> x;          // 60000 x 784
