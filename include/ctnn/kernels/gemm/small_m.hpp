@@ -20,6 +20,11 @@ inline constexpr std::size_t gemm_small_m_max = 4;
 // The small-m path prefetches B this many rows ahead when B spans at least this many floats.
 inline constexpr std::size_t small_m_prefetch_rows = 4;
 inline constexpr std::size_t small_m_prefetch_min = 16384;
+// One prefetch per 64-byte cache line: AVX2's batches are half a line, and a second prefetch of
+// the same line costs a load slot (on Zen 1 the 784 x 128 product of W1 spent more samples on
+// its prefetches than on its multiply-adds).
+inline constexpr std::size_t small_m_batches_per_line =
+    simd_width * sizeof(float) >= 64 ? 1 : 64 / (simd_width * sizeof(float));
 
 // Small-m path: Batches column batches of all M rows of C in registers, streaming rows of B.
 // Accumulator T holds row T % M, batch T / M (folds, not lambdas: see micro_kernel_rows).
@@ -36,7 +41,10 @@ inline void small_m_tiles(std::index_sequence<R...>, std::index_sequence<Q...>,
   const bool prefetch = k * ldb >= small_m_prefetch_min;
   for (std::size_t p = 0; p < k; ++p) {
     const float* const brow = b + p * ldb;
-    if (prefetch) ((__builtin_prefetch(brow + small_m_prefetch_rows * ldb + Q * simd_width)), ...);
+    if (prefetch) ((Q % small_m_batches_per_line == 0
+                        ? __builtin_prefetch(brow + small_m_prefetch_rows * ldb + Q * simd_width)
+                        : void()),
+                   ...);
     const gemm_batch ai[M] = {gemm_batch(a[R * lda + p])...};
     gemm_batch bq[Batches] = {gemm_batch::load_unaligned(brow + Q * simd_width)...};
     if constexpr (M > 1) (keep_in_register(bq[Q]), ...);
