@@ -100,10 +100,13 @@ struct fixed_product {
     for (std::size_t i = 0; i < c.rows; ++i) {
       const column_sums<T> sums{a.data + i * a.stride, a.cols, b.data, b.stride, c.data + i * c.stride,
                                 options.bias, options.accumulate};
+      // The tail's start from the sizes alone, so that a tail the inlined sizes rule out is seen
+      // to be empty (from the loops' j, GCC 12 warned of undefined behaviour in it).
+      const std::size_t batched = c.cols / w * w;
       std::size_t j = 0;
-      for (; j + group * w <= c.cols; j += group * w) sums.template run<xsimd::batch<T>, group>(j);
-      for (; j + w <= c.cols; j += w) sums.template run<xsimd::batch<T>, 1>(j);
-      for (; j < c.cols; ++j) sums.template run<T, 1>(j);
+      for (; j + group * w <= batched; j += group * w) sums.template run<group>(j);
+      for (; j < batched; j += w) sums.template run<1>(j);
+      sums.tail(batched, c.cols);
     }
   }
 
@@ -118,24 +121,32 @@ struct fixed_product {
     const T* bias;
     bool accumulate;
 
-    // Columns j .. j + Count * lanes of V: Count sums in registers.
-    template <class V, std::size_t Count>
+    // Columns j .. j + Count batches: Count sums in registers.
+    template <std::size_t Count>
     void run(std::size_t j) const {
-      constexpr std::size_t lanes = sizeof(V) / sizeof(T);
-      V s[Count];
+      using batch = xsimd::batch<T>;
+      constexpr std::size_t w = batch::size;
+      batch s[Count];
       for (std::size_t q = 0; q < Count; ++q) {
-        s[q] = accumulate ? lane_load<V>(out + j + q * lanes) : V(T(0));
-        if (bias) s[q] += lane_load<V>(bias + j + q * lanes);
+        s[q] = accumulate ? batch::load_unaligned(out + j + q * w) : batch(T(0));
+        if (bias) s[q] += batch::load_unaligned(bias + j + q * w);
       }
       for (std::size_t p = 0; p < k; ++p) {
-        const V x(in[p]);
+        const batch x(in[p]);
         const T* row = b + p * ldb + j;
-        for (std::size_t q = 0; q < Count; ++q) {
-          if constexpr (std::is_same_v<V, T>) s[q] = s[q] + x * row[q];  // contracted where FMA is
-          else s[q] = xsimd::fma(x, V::load_unaligned(row + q * lanes), s[q]);
-        }
+        for (std::size_t q = 0; q < Count; ++q) s[q] = xsimd::fma(x, batch::load_unaligned(row + q * w), s[q]);
       }
-      for (std::size_t q = 0; q < Count; ++q) lane_store(out + j + q * lanes, s[q]);
+      for (std::size_t q = 0; q < Count; ++q) s[q].store_unaligned(out + j + q * w);
+    }
+
+    // The columns [first, last) past the whole batches, in the same order, one value at a time.
+    void tail(std::size_t first, std::size_t last) const {
+      for (std::size_t j = first; j < last; ++j) {
+        T sum = accumulate ? out[j] : T(0);
+        if (bias) sum += bias[j];
+        for (std::size_t p = 0; p < k; ++p) sum = sum + in[p] * b[p * ldb + j];  // contracted where FMA is
+        out[j] = sum;
+      }
     }
   };
 };
