@@ -130,10 +130,12 @@ void register_kernel_benchmarks() {
       {"gemm/784x512x128/AtB", 784, 512, 128, transpose::yes, transpose::no, false},     // W3 dW
       {"gemm/128x784x512/ABt", 128, 784, 512, transpose::no, transpose::yes, false},     // dx
       {"gemm/1x128x784/bias_relu", 1, 128, 784, transpose::no, transpose::no, true},     // W1
+      {"gemm/676x32x9/bias_relu", 676, 32, 9, transpose::no, transpose::no, true},       // W2 conv
+      {"gemm/1x64x5408/bias_relu", 1, 64, 5408, transpose::no, transpose::no, true},     // W2 dense
   };
   for (const gemm_shape& s : shapes)
     for (std::size_t threads : {1, 2}) {
-      if (s.m == 1 && threads > 1) continue;
+      if (s.m * s.n * s.k < 1000000 && threads > 1) continue;  // batch-1 shapes: one thread
       benchmark::RegisterBenchmark((std::string(s.name) + "/threads:" + std::to_string(threads)).c_str(),
                                    [s, threads](benchmark::State& st) { gemm_bench(st, s, threads); })
           ->UseRealTime()
