@@ -109,6 +109,34 @@ void check_against_naive(std::size_t n, std::uint64_t seed) {
   }
 }
 
+// The direct path (a forward with no backward to follow, at most direct_max_batch samples)
+// against the im2col path of the same layer on the same data: the same arithmetic in the same
+// order (see layers/detail/convolution.hpp), so the outputs are equal, not close. The im2col
+// path is checked against the naive loop above.
+template <class Spec, class In>
+void check_direct_equals_im2col(std::size_t n, std::uint64_t seed) {
+  using L = bound<Spec, In>;
+  STATIC_REQUIRE(L::direct);
+  REQUIRE(n <= L::direct_max_batch);
+  L layer;
+  std::vector<float> params(L::parameter_storage);
+  ctnn::detail::rng r(seed);
+  layer.initialize(std::span<float>(params), r);
+  if constexpr (Spec::options::has_bias)
+    for (std::size_t k = 0; k < Spec::filters; ++k) params[L::bias_offset + k] = static_cast<float>(r.uniform(-1, 1));
+  const auto x = random_values<float>(n * In::size, seed + 1);
+  std::vector<float> lowered(n * L::output_shape::size, -99.0f), direct(lowered.size(), -77.0f);
+  std::vector<float> work(n * L::workspace_size + 1);
+  ctnn::pass_context with_backward;
+  layer.forward(ctnn::forward_io<float>{params.data(), x.data(), lowered.data(), n, work.data()}, with_backward);
+  ctnn::pass_context inference{.backward_follows = false};
+  std::vector<float> untouched(work.size(), -55.0f);
+  layer.forward(ctnn::forward_io<float>{params.data(), x.data(), direct.data(), n, untouched.data()}, inference);
+  for (std::size_t i = 0; i < direct.size(); ++i) CHECK(direct[i] == lowered[i]);
+  // It made no columns: the workspace is as it was.
+  CHECK(std::all_of(untouched.begin(), untouched.end(), [](float v) { return v == -55.0f; }));
+}
+
 // A reference case (tests/layers/conv2d_reference.py): Keras' Conv2D with a dilation.
 template <class C>
 void check_reference() {
@@ -268,6 +296,28 @@ TEST_CASE("conv2d: forward equals a naive convolution loop", "[conv2d]") {
   SECTION("same, dilated span larger than the input, rows only dilated") {
     check_against_naive<conv2d<2, kernel<3, 3>, padding::same, dilation_rate<3, 1>, ctnn::relu>, ctnn::shape<4, 5, 2>>(3, 12);
   }
+}
+
+TEST_CASE("conv2d: inference with no backward to follow (the direct path) equals the im2col path", "[conv2d]") {
+  SECTION("the network's first layer, one sample") {
+    check_direct_equals_im2col<conv2d<32, kernel<3, 3>, ctnn::relu>, ctnn::shape<28, 28, 1>>(1, 21);
+  }
+  SECTION("same, stride 2, three channels, four samples") {
+    check_direct_equals_im2col<conv2d<16, kernel<3, 3>, strides<2, 2>, padding::same>, ctnn::shape<9, 7, 3>>(4, 22);
+  }
+  SECTION("same, dilation 2, even kernel, sigmoid, no bias") {
+    check_direct_equals_im2col<conv2d<16, kernel<2, 4>, padding::same, dilation_rate<2>, ctnn::sigmoid,
+                                      ctnn::use_bias<false>>,
+                               ctnn::shape<6, 9, 2>>(2, 23);
+  }
+  SECTION("valid, non-square kernel, tanh") {
+    check_direct_equals_im2col<conv2d<32, kernel<2, 3>, ctnn::tanh>, ctnn::shape<8, 7, 2>>(3, 24);
+  }
+  // Not taken where it does not pay or cannot match: a filter count that is not whole batches,
+  // a kernel too large to sit in L1 beside the input, an activation whose z the layer keeps.
+  STATIC_REQUIRE(!bound<conv2d<5, kernel<3, 3>>, ctnn::shape<7, 6, 3>>::direct);
+  STATIC_REQUIRE(!bound<conv2d<64, kernel<3, 3>>, ctnn::shape<8, 8, 64>>::direct);
+  STATIC_REQUIRE(!bound<conv2d<16, kernel<3, 3>, ctnn::swish>, ctnn::shape<8, 8, 1>>::direct);
 }
 
 TEST_CASE("conv2d: a dilated forward equals Keras' Conv2D (reference values from PyTorch)", "[conv2d][dilation]") {

@@ -30,6 +30,11 @@ struct pass_context {
   // Where backward() reports gradients out of range (core/gradient_guard.hpp); null when the
   // pass is not checked.
   gradient_guard* gradients = nullptr;
+  // False when no backward pass will read this forward pass's workspace (predict, predict_one,
+  // evaluate): a layer may then skip what it keeps only for backward (conv2d's im2col columns,
+  // for its direct small-batch path). True by default, so that a forward followed by backward
+  // needs no say.
+  bool backward_follows = true;
 };
 
 // What a trainable tensor is for: its role decides which options apply to it (a kernel takes

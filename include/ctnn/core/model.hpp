@@ -143,7 +143,7 @@ class model : private detail::engine<Network, Loss, Optimizer> {
     if constexpr (Network::valid) {
       const std::size_t batch = std::min(batch_size, std::max<std::size_t>(x.size(), 1));
       reserve(batch);
-      pass_context ctx{mode::inference, &rng()};
+      pass_context ctx{.phase = mode::inference, .rng = &rng(), .backward_follows = false};
       for (std::size_t first = 0; first < x.size(); first += batch) {
         const std::size_t m = std::min(batch, x.size() - first);
         const float* y = forward(x.data() + first * input_shape::size, m, ctx, logits::skip);

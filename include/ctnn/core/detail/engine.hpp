@@ -94,7 +94,7 @@ class engine {
   // started. The returned view stays valid until the next call on this model.
   std::span<const float, output_shape::size> predict_one(std::span<const float, input_shape::size> x) {
     const kernels::thread_limit one_thread(1);  // never starts a thread, whatever the caller's limit
-    pass_context ctx{mode::inference, &rng_};
+    pass_context ctx{.phase = mode::inference, .rng = &rng_, .backward_follows = false};
     if constexpr (Network::layer_count > 0) {
       const auto b = layout::carve(inference_.data(), 1, {});
       layout::forward(layers_, params_.data(), x.data(), b, ctx);
@@ -122,7 +122,7 @@ class engine {
       (void)sizeof(cannot_stream::report<layout::first_not_streaming, L, typename L::input_shape>);
     } else {
       const kernels::thread_limit one_thread(1);
-      pass_context ctx{mode::inference, &rng_};
+      pass_context ctx{.phase = mode::inference, .rng = &rng_, .backward_follows = false};
       const auto b = layout::carve(inference_.data(), 1, {});
       layout::step(layers_, params_.data(), x.data(), streaming_.data(), b, ctx);
       return std::span<const float, step_output_size>(b.output(), step_output_size);
@@ -203,7 +203,7 @@ class engine {
       const std::size_t batch = std::min(batch_size, count);
       reserve(batch);
       std::vector<std::size_t> rows(batch);
-      pass_context ctx{mode::inference, &rng_};
+      pass_context ctx{.phase = mode::inference, .rng = &rng_, .backward_follows = false};
       for (std::size_t done = 0; done < count; done += batch) {
         const std::size_t m = std::min(batch, count - done);
         for (std::size_t r = 0; r < m; ++r) rows[r] = first + done + r;

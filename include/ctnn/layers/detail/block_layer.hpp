@@ -192,7 +192,7 @@ class block_layer {
     std::array<const T*, path_count> out{};
     // The steps of the paths' outputs, side by side until merged.
     std::array<T, (std::size_t{0} + ... + Paths::layout::pass_floats(1, {}))> blocks;
-    pass_context ctx{mode::inference, nullptr};
+    pass_context ctx{.phase = mode::inference, .backward_follows = false};
     each_path([&](auto k) {
       const auto b = path<k>::layout::carve(blocks.data() + step_block_offsets[k], 1, {});
       // Inference changes no layer's state: a step is const, as every layer's step is.

@@ -15,16 +15,22 @@
 // col2im. A 1x1 kernel with stride 1 needs no lowering: x itself is the column matrix.
 // (Processing the batch in cache-sized blocks of samples instead was measured: no difference
 // at batch 64 on 28x28 images, so the passes stay whole-batch and the products large.)
+#include "../../detail/xsimd.hpp"  // first: see detail/xsimd.hpp
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
+#include <type_traits>
 
 #include "../../core/layer.hpp"
 #include "../../kernels/activation.hpp"
 #include "../../kernels/affine.hpp"
+#include "../../kernels/arch/isa.hpp"
+#include "../../kernels/epilogue.hpp"
+#include "../../kernels/gemm/blocking.hpp"
 #include "../../kernels/matmul.hpp"
 #include "../../kernels/matrix_ref.hpp"
 
+CTNN_DETAIL_SIMD_BEGIN
 namespace ctnn::detail {
 
 template <class Geometry, class Parameters>
@@ -47,7 +53,12 @@ class convolution : public Parameters {
   // y = f(columns . W + b) in one product: the bias and an element-wise f are applied to the
   // sums in registers (kernels::fused_activation), as in dense.
   template <class T>
-  void forward(const forward_io<T>& io, pass_context&) const {
+  void forward(const forward_io<T>& io, pass_context& ctx) const {
+    if constexpr (std::is_same_v<T, float> && direct)
+      if (!ctx.backward_follows && io.n <= direct_max_batch && !io.preactivation) {
+        direct_forward(io);
+        return;
+      }
     const T* columns = io.x;
     if constexpr (!pointwise) {
       im2col(io.x, io.workspace, io.n);
@@ -59,6 +70,21 @@ class convolution : public Parameters {
                             Parameters::preactivation_target(kept, io.preactivation));
     Parameters::copy_logits(kept, io.preactivation, io.n * positions * filters);
   }
+
+  // The direct path: for a few samples with no backward pass to follow (predict_one, small
+  // predicts), each output pixel's filters are sums in registers over the window's taps, read
+  // from the input where they lie and from W (which must fit in L1 with room to spare), so the
+  // im2col copy and the packing of a product with k = patch_size <= 400 are not made. The
+  // arithmetic is the product's: each sum from zero, the taps' multiply-adds in W's row order
+  // (one K block: patch_size <= kernels::detail::gemm_kc), then the bias, then the activation
+  // (kernels::fused_activation); a padded tap, a zero in the columns, adds nothing (W is
+  // finite) and is skipped. So its outputs equal the im2col path's (tests/layers/conv2d.cpp).
+  // Measured on W2 (28 x 28 x 1, 32 filters 3 x 3): bench/README.md.
+  static constexpr std::size_t direct_max_batch = 4;
+  static constexpr bool direct =
+      !pointwise && filters % kernels::detail::simd_width == 0 && filters / kernels::detail::simd_width <= 8 &&
+      patch_size <= kernels::detail::gemm_kc && patch_size * filters * sizeof(float) <= 16384 &&
+      Parameters::activation_type::elementwise && !Parameters::keeps_preactivation;
 
   // Reports its gradients to ctx.gradients (core/gradient_guard.hpp), as dense.
   static constexpr bool checks_gradients = true;
@@ -90,6 +116,31 @@ class convolution : public Parameters {
 
  private:
   static constexpr std::size_t input_size = Geometry::input_size;
+
+  void direct_forward(const forward_io<float>& io) const {
+    using kernels::detail::gemm_batch;
+    constexpr std::size_t width = gemm_batch::size, batches = filters / width;
+    const auto epilogue = kernels::fused_activation(this->activation);
+    const float* const bias = Parameters::bias_of(io.params);
+    Geometry::for_each_window(io.n, [&](const typename Geometry::window& w) {
+      const float* const sample = io.x + w.sample * input_size;
+      gemm_batch sum[batches];
+      for (auto& v : sum) v = gemm_batch(0.0f);
+      w.for_each_tap([&](std::size_t ky, std::size_t kx, std::size_t offset) {
+        const float* const taps = io.params + (ky * Geometry::kernel_w + kx) * in_channels * filters;
+        for (std::size_t c = 0; c < in_channels; ++c) {
+          const gemm_batch x(sample[offset + c]);
+          for (std::size_t q = 0; q < batches; ++q)
+            sum[q] = kernels::detail::fmadd(x, gemm_batch::load_unaligned(taps + c * filters + q * width), sum[q]);
+        }
+      });
+      float* const out = io.y + w.position * filters;
+      for (std::size_t q = 0; q < batches; ++q) {
+        if (bias) sum[q] += gemm_batch::load_unaligned(bias + q * width);
+        epilogue(sum[q], q * width).store_unaligned(out + q * width);
+      }
+    });
+  }
 
   // Row (s, oy, ox) of the columns holds the window of output (oy, ox) of sample s in W's row
   // order (ky, kx, channel); padded taps are zeros. Without column dilation the taps of one kernel
@@ -158,3 +209,4 @@ class convolution : public Parameters {
 };
 
 }  // namespace ctnn::detail
+CTNN_DETAIL_SIMD_END
