@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ctnn_bench {
@@ -90,6 +91,16 @@ class wall_timer {
  private:
   std::chrono::steady_clock::time_point start_;
 };
+
+// Registers a training-epoch benchmark (W3, W4, ctnn's and the peers'): one epoch per
+// iteration, a single iteration per repetition (an epoch takes seconds), timed on the wall clock.
+template <class F>
+void register_epoch_benchmark(const std::string& name, F&& f) {
+  benchmark::RegisterBenchmark(name.c_str(), std::forward<F>(f))
+      ->UseRealTime()
+      ->Iterations(1)
+      ->Unit(benchmark::kSecond);
+}
 
 // Each translation unit registers its benchmarks from one function, called by main in a fixed
 // order.

@@ -159,20 +159,12 @@ void register_ctnn_workloads() {
   // ->Threads(), which would run N epochs side by side.
   for (std::size_t threads : {1, 2}) {
     const std::string suffix = "/threads:" + std::to_string(threads);
-    benchmark::RegisterBenchmark(("W3_mlp_train_epoch" + suffix).c_str(),
-                                 [threads](benchmark::State& s) {
-                                   train_epoch_ctnn<w3_network>(s, w3_batch, threads, w3_flops_per_sample);
-                                 })
-        ->UseRealTime()
-        ->Iterations(1)
-        ->Unit(benchmark::kSecond);
-    benchmark::RegisterBenchmark(("W4_cnn_train_epoch" + suffix).c_str(),
-                                 [threads](benchmark::State& s) {
-                                   train_epoch_ctnn<w2_network>(s, w4_batch, threads, w4_flops_per_sample);
-                                 })
-        ->UseRealTime()
-        ->Iterations(1)
-        ->Unit(benchmark::kSecond);
+    register_epoch_benchmark("W3_mlp_train_epoch" + suffix, [threads](benchmark::State& s) {
+      train_epoch_ctnn<w3_network>(s, w3_batch, threads, w3_flops_per_sample);
+    });
+    register_epoch_benchmark("W4_cnn_train_epoch" + suffix, [threads](benchmark::State& s) {
+      train_epoch_ctnn<w2_network>(s, w4_batch, threads, w4_flops_per_sample);
+    });
   }
   benchmark::RegisterBenchmark("W5_dense_fused_fwd", w5_ctnn)->UseRealTime()->Unit(benchmark::kMicrosecond);
   benchmark::RegisterBenchmark("W6_lstm_step", w6_ctnn)->UseRealTime()->Unit(benchmark::kMicrosecond);

@@ -154,16 +154,8 @@ void register_libtorch_peers() {
   benchmark::RegisterBenchmark("W2_cnn_infer_b1/libtorch", w2_libtorch)->UseRealTime()->Unit(benchmark::kMicrosecond);
   for (int threads : {1, 2}) {
     const std::string suffix = "/libtorch/threads:" + std::to_string(threads);
-    benchmark::RegisterBenchmark(("W3_mlp_train_epoch" + suffix).c_str(),
-                                 [threads](benchmark::State& s) { w3_libtorch(s, threads); })
-        ->UseRealTime()
-        ->Iterations(1)
-        ->Unit(benchmark::kSecond);
-    benchmark::RegisterBenchmark(("W4_cnn_train_epoch" + suffix).c_str(),
-                                 [threads](benchmark::State& s) { w4_libtorch(s, threads); })
-        ->UseRealTime()
-        ->Iterations(1)
-        ->Unit(benchmark::kSecond);
+    register_epoch_benchmark("W3_mlp_train_epoch" + suffix, [threads](benchmark::State& s) { w3_libtorch(s, threads); });
+    register_epoch_benchmark("W4_cnn_train_epoch" + suffix, [threads](benchmark::State& s) { w4_libtorch(s, threads); });
   }
 }
 
