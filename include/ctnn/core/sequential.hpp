@@ -247,9 +247,15 @@ struct sequential {
     }(std::make_index_sequence<layer_count>{});
   }
 
+  // Digits in groups of three, as Keras' summary prints counts ("1,234,567"). Built forwards:
+  // std::string::insert here trips a GCC 12 -Wstringop-overflow false positive once inlined.
   static std::string grouped(std::size_t v) {
-    std::string s = std::to_string(v);
-    for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<std::size_t>(i), ",");
+    const std::string digits = std::to_string(v);
+    std::string s;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+      if (i != 0 && (digits.size() - i) % 3 == 0) s += ',';
+      s += digits[i];
+    }
     return s;
   }
   // One row per layer, a block's layers indented under it, named as the weight file names them.
