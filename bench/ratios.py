@@ -77,6 +77,20 @@ def main(argv):
     against_best("W1 batch-1 inference", "W1_mlp_infer_b1", 0.85)
     against_best("W2 CNN batch-1 inference", "W2_cnn_infer_b1", 0.80)
 
+    # Reduced precision (issue 16): W1 with bf16 kernels <= 0.6 x ctnn's float32 W1, with int8
+    # <= 0.45 x; both <= 0.5 x the faster of Eigen's two float32 forms.
+    f32 = seconds(pinned, "W1_mlp_infer_b1")
+    eigen_w1 = [seconds(pinned, n) for n in ("W1_mlp_infer_b1/eigen_fixed", "W1_mlp_infer_b1/eigen_fixed_in_out")]
+    eigen_w1 = min((e for e in eigen_w1 if e), default=None)
+    for precision, target in (("bf16", 0.60), ("int8", 0.45)):
+        mine = seconds(pinned, f"W1_mlp_infer_b1_{precision}")
+        if mine and f32:
+            rows.append((f"W1 {precision} / ctnn float32", fmt_time(mine), f"ctnn float32 {fmt_time(f32)}",
+                         f"{mine / f32:.3f}", f"<= {target:.2f}", mine / f32 <= target))
+        if mine and eigen_w1:
+            rows.append((f"W1 {precision} / Eigen float32", fmt_time(mine), f"eigen_fixed {fmt_time(eigen_w1)}",
+                         f"{mine / eigen_w1:.3f}", "<= 0.50", mine / eigen_w1 <= 0.50))
+
     def without_target(label, name, peer_name, peer_label):
         """A ratio the issues set no target for: ctnn's figure over a reference's."""
         mine, theirs = seconds(pinned, name), seconds(pinned, peer_name)

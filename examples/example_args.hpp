@@ -87,10 +87,14 @@ Samples first_samples(const Samples& s, const example_args& args) {
 
 // What every example does with its model: fit it on the training set (its first --samples rows),
 // write the curves, evaluate on the test set and print. Returns the exit status: 3 with
-// --require-progress when training did not lower the training loss, else 0.
-template <class Model, class Data>
+// --require-progress when training did not lower the training loss, else 0. after_fit(model,
+// x_test, y_test) reports more, once the test accuracy is printed.
+struct nothing_after_fit {
+  void operator()(const auto&...) const {}
+};
+template <class Model, class Data, class AfterFit = nothing_after_fit>
 int fit_and_report(Model& model, const Data& data, const example_args& args, std::size_t batch_size,
-                   const char* argv0, const std::string& name) {
+                   const char* argv0, const std::string& name, AfterFit after_fit = {}) {
   const auto x_train = first_samples(data.x_train, args);
   const auto y_train = first_samples(data.y_train, args);
   const auto x_test = first_samples(data.x_test, args);
@@ -103,6 +107,7 @@ int fit_and_report(Model& model, const Data& data, const example_args& args, std
   const auto [loss, accuracy] = model.evaluate(x_test, y_test);
   std::printf("test_loss=%.4f\n", loss);
   std::printf("test_accuracy=%.4f\n", accuracy);
+  after_fit(model, x_test, y_test);
   if (args.require_progress && !(after < before)) {
     std::fprintf(stderr, "%s: the training loss did not fall (%.4f -> %.4f)\n", name.c_str(), before, after);
     return 3;

@@ -10,6 +10,7 @@
 #include "core/history.hpp"
 #include "core/validation_data.hpp"
 #include "core/model.hpp"
+#include "core/isa.hpp"
 
 #include "activations/activation.hpp"
 #include "activations/linear.hpp"
@@ -145,3 +146,7 @@
 #include "io/load_npy.hpp"
 #include "io/save_npz.hpp"
 #include "io/load_npz.hpp"
+
+#include "quantization/bf16.hpp"
+#include "quantization/int8.hpp"
+#include "quantization/quantized.hpp"
