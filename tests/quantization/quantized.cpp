@@ -3,6 +3,7 @@
 // tolerances from the arithmetic's error bounds where float sums are reordered.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -240,4 +241,17 @@ TEST_CASE("isa: names the instruction set the build's flags chose", "[isa]") {
 #else
   STATIC_REQUIRE(!ctnn::isa_has_avx2_int8());
 #endif
+}
+
+TEST_CASE("quantized: made from a model, it keeps the layers' run-time settings", "[quantized]") {
+  using net = ctnn::sequential<ctnn::input<6>, ctnn::dense<5, ctnn::leaky_relu>>;
+  model_of<net> m;
+  randomize(m, 31);
+  m.layer<0>().activation.alpha = 0.05f;  // not Keras' default 0.3
+  ctnn::quantized<model_of<net>, ctnn::int8> q(m);
+  const auto x = random_values(6, 32, -2, 2);
+  const auto z = keras_int8_dense(x, kernel_of<0>(m), bias_of<0>(m), 6, 5, false);
+  REQUIRE(std::any_of(z.begin(), z.end(), [](float v) { return v < 0; }));  // where alpha shows
+  const auto got = q.predict_one(std::span<const float, 6>(x.data(), 6));
+  for (std::size_t j = 0; j < 5; ++j) CHECK(got[j] == (z[j] > 0 ? z[j] : 0.05f * z[j]));
 }

@@ -115,12 +115,17 @@ class quantized {
       (std::get<I>(stages_).load(parameters.data() + network::parameter_offsets[I]), ...);
     }(std::make_index_sequence<layer_count>{});
   }
-  // From a trained model of the network.
+  // From a trained model of the network: its parameters, and its layers' run-time settings
+  // (an activation's, such as leaky_relu's alpha), which a parameter arena does not hold.
   template <class Model>
     requires std::same_as<typename detail::network_of<Model>::type, network> && requires(const Model& m) {
       { m.parameters() } -> std::convertible_to<std::span<const float>>;
     }
-  explicit quantized(const Model& m) : quantized(std::span<const float>(m.parameters())) {}
+  explicit quantized(const Model& m) : quantized(std::span<const float>(m.parameters())) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (std::get<I>(stages_).adopt(m.template layer<I>()), ...);
+    }(std::make_index_sequence<layer_count>{});
+  }
 
   // Inference on one sample: no heap allocation, no thread. The view stays valid until the next
   // call on this object.

@@ -59,6 +59,8 @@ struct dense_stage_base {
       std::copy(params + parameter_offset<L>("bias"), params + parameter_offset<L>("bias") + out, bias.begin());
   }
   void finish(float* y) const { kernels::activate(activation, y, 1, out); }
+  // The trained layer's run-time settings: its activation's (leaky_relu's alpha, say).
+  void adopt(const L& trained) { activation = trained.activation; }
 };
 
 template <class L, class Precision>
@@ -158,6 +160,7 @@ struct float_stage {
   aligned_words<float> workspace = aligned_words<float>(layer_traits<L>::workspace_size, 0.0f);
 
   void load(const float*) {}
+  void adopt(const L& trained) { layer = trained; }
   void run(const float* x, float* y) {
     pass_context ctx{.phase = mode::inference, .backward_follows = false};
     layer.forward(forward_io<float>{nullptr, x, y, 1, workspace.data(), nullptr}, ctx);
