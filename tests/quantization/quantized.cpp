@@ -218,6 +218,12 @@ TEST_CASE("quantized: bad input is refused or gives NaN, never a made-up number"
   model_of<mlp> m;
   std::vector<float> short_arena(mlp::parameter_storage - 1);
   CHECK_THROWS_AS((ctnn::quantized<mlp, ctnn::int8>(std::span<const float>(short_arena))), std::invalid_argument);
+  std::vector<float> arena(m.parameters().begin(), m.parameters().end());
+  arena[5] = std::numeric_limits<float>::infinity();
+  CHECK_THROWS_WITH((ctnn::quantized<mlp, ctnn::int8>(std::span<const float>(arena))),
+                    Catch::Contains("parameter 5 is not finite"));
+  arena[5] = std::numeric_limits<float>::quiet_NaN();
+  CHECK_THROWS_AS((ctnn::quantized<mlp, ctnn::bf16>(std::span<const float>(arena))), std::invalid_argument);
   ctnn::quantized<mlp, ctnn::int8> q(m);
   std::vector<float> x(37, 0.5f);
   x[3] = std::numeric_limits<float>::quiet_NaN();

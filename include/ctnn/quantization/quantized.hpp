@@ -3,7 +3,8 @@
 // layers' kernels in reduced precision, Precision ctnn::bf16 or ctnn::int8 (quantization/bf16.hpp,
 // int8.hpp say what each computes). Net is the network (a ctnn::sequential) or a ctnn::model
 // type. Made from a model, or from a parameter arena of the network (model::parameters(), a
-// weight file's contents); the float weights are not kept.
+// weight file's contents; one holding a NaN or an infinity is refused); the float weights are
+// not kept.
 //
 //   ctnn::quantized<decltype(model), ctnn::int8> q(model);
 //   std::span<const float, 10> p = q.predict_one(x);
@@ -14,6 +15,7 @@
 // that has parameters (a convolution, a recurrent layer, batch normalization) does not compile,
 // with one sentence naming the layer's position.
 #include <algorithm>
+#include <cmath>
 #include <concepts>
 #include <cstddef>
 #include <span>
@@ -111,6 +113,10 @@ class quantized {
     if (parameters.size() != network::parameter_storage)
       throw std::invalid_argument("ctnn::quantized: the parameters hold " + std::to_string(parameters.size()) +
                                   " floats; the network has " + std::to_string(network::parameter_storage));
+    for (std::size_t i = 0; i < parameters.size(); ++i)
+      if (!std::isfinite(parameters[i]))
+        throw std::invalid_argument("ctnn::quantized: parameter " + std::to_string(i) +
+                                    " is not finite; a NaN or infinite weight has no reduced-precision value");
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (std::get<I>(stages_).load(parameters.data() + network::parameter_offsets[I]), ...);
     }(std::make_index_sequence<layer_count>{});
