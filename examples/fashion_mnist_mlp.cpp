@@ -1,7 +1,6 @@
 // The Keras MLP example in ctnn: 784 -> dense 512 relu -> dense 10 softmax, RMSprop,
 // categorical cross-entropy, batch 128, 5 epochs, on Fashion-MNIST; then the test accuracy of the
 // trained model with its kernels in bf16 and in int8 (ctnn::quantized).
-#include <algorithm>
 #include <cstdio>
 #include <span>
 #include <type_traits>
@@ -31,8 +30,7 @@ int main(int argc, char** argv) try {
       std::size_t right = 0;
       for (std::size_t i = 0; i < x_test.size(); ++i) {
         const auto p = q.predict_one(std::span<const float, 784>(x_test.data() + i * 784, 784));
-        const float* const label = y_test.data() + i * 10;
-        right += std::max_element(p.begin(), p.end()) - p.begin() == std::max_element(label, label + 10) - label;
+        right += ctnn::metrics::categorical_accuracy::correct(p.data(), y_test.data() + i * 10, 1, 10);
       }
       return static_cast<double>(right) / static_cast<double>(x_test.size());
     };

@@ -15,9 +15,9 @@
 // that has parameters (a convolution, a recurrent layer, batch normalization) does not compile,
 // with one sentence naming the layer's position.
 #include <algorithm>
-#include <cmath>
 #include <concepts>
 #include <cstddef>
+#include <limits>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -26,6 +26,7 @@
 
 #include "../core/sequential.hpp"
 #include "../detail/check_link.hpp"
+#include "../detail/finite.hpp"
 #include "bf16.hpp"
 #include "detail/stages.hpp"
 #include "int8.hpp"
@@ -113,10 +114,11 @@ class quantized {
     if (parameters.size() != network::parameter_storage)
       throw std::invalid_argument("ctnn::quantized: the parameters hold " + std::to_string(parameters.size()) +
                                   " floats; the network has " + std::to_string(network::parameter_storage));
-    for (std::size_t i = 0; i < parameters.size(); ++i)
-      if (!std::isfinite(parameters[i]))
-        throw std::invalid_argument("ctnn::quantized: parameter " + std::to_string(i) +
-                                    " is not finite; a NaN or infinite weight has no reduced-precision value");
+    if (const std::size_t i = detail::first_out_of_range(parameters.data(), parameters.size(),
+                                                         std::numeric_limits<float>::max());
+        i != parameters.size())
+      throw std::invalid_argument("ctnn::quantized: parameter " + std::to_string(i) +
+                                  " is not finite; a NaN or infinite weight has no reduced-precision value");
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (std::get<I>(stages_).load(parameters.data() + network::parameter_offsets[I]), ...);
     }(std::make_index_sequence<layer_count>{});

@@ -16,6 +16,7 @@
 #include "../../core/layer.hpp"
 #include "../../core/layer_traits.hpp"
 #include "../../detail/aligned_buffer.hpp"
+#include "../../detail/finite.hpp"
 #include "../../kernels/activation.hpp"
 #include "../../kernels/bf16_gemv.hpp"
 #include "../../kernels/int8_gemv.hpp"
@@ -135,7 +136,7 @@ struct quantized_dense<L, int8> : dense_stage_base<L> {
     bool finite = true;
     for (std::size_t i = 0; i < base::in; ++i) {
       const float a = std::abs(x[i]);
-      finite &= a <= std::numeric_limits<float>::max();  // false for NaN and infinities
+      finite &= is_finite(a);  // false for NaN and infinities
       amax = a > amax ? a : amax;
     }
     if (!finite) {
