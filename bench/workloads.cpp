@@ -12,12 +12,12 @@
 #include <vector>
 
 #include "common.hpp"
+#include "dispatched_w1.hpp"
+#include "w1.hpp"
 
 namespace ctnn_bench {
 namespace {
 
-using w1_network = ctnn::sequential<ctnn::input<w1_in>, ctnn::dense<w1_h1, ctnn::relu>,
-                                    ctnn::dense<w1_h2, ctnn::relu>, ctnn::dense<w1_out, ctnn::softmax>>;
 using w2_network = ctnn::sequential<ctnn::input<w2_side, w2_side, 1>,
                                     ctnn::conv2d<w2_filters, ctnn::kernel<3, 3>, ctnn::relu>,
                                     ctnn::max_pool2d<ctnn::pool<2, 2>>, ctnn::flatten,
@@ -27,37 +27,6 @@ using w7_network = ctnn::sequential<ctnn::input<w7_in>, ctnn::dense<w7_hidden, c
                                     ctnn::dense<w7_hidden, ctnn::tanh>, ctnn::dense<w7_out>>;
 using w3_network = ctnn::sequential<ctnn::input<w3_in>, ctnn::dense<w3_hidden, ctnn::relu>,
                                     ctnn::dense<w3_classes, ctnn::softmax>>;
-
-// One sample through the whole network per iteration (predictor.predict_one: no allocation, one
-// thread).
-template <class Predictor>
-void w1_loop(benchmark::State& state, Predictor& predictor) {
-  const std::vector<float> x = uniform_values(w1_in, 11, 0.0f, 1.0f);
-  const std::span<const float, w1_in> sample(x.data(), w1_in);
-  benchmark::DoNotOptimize(predictor.predict_one(sample).data());
-  const wall_timer timer;
-  for (auto _ : state) {
-    const auto y = predictor.predict_one(sample);
-    benchmark::DoNotOptimize(y.data());
-    benchmark::ClobberMemory();
-  }
-  timer.finish(state, 1, w1_flops);
-}
-
-void w1_ctnn(benchmark::State& state) {
-  ctnn::model<w1_network, ctnn::loss::categorical_crossentropy, ctnn::optim::rmsprop> model;
-  w1_loop(state, model);
-}
-
-// W1 through ctnn::quantized: the same network and weights (from initialization), the dense
-// kernels in bf16 or int8 (Keras' int8: each sample quantized as it arrives, which the figure
-// includes).
-template <class Precision>
-void w1_quantized(benchmark::State& state) {
-  ctnn::model<w1_network, ctnn::loss::categorical_crossentropy, ctnn::optim::rmsprop> model;
-  ctnn::quantized<decltype(model), Precision> q(model);
-  w1_loop(state, q);
-}
 
 // One image through the whole CNN per iteration (predict_one: im2col into the model's fixed
 // workspace, the products on one thread, no allocation).
@@ -172,6 +141,11 @@ void register_ctnn_workloads() {
   benchmark::RegisterBenchmark("W1_mlp_infer_b1", w1_ctnn)->UseRealTime()->Unit(benchmark::kMicrosecond);
   benchmark::RegisterBenchmark("W1_mlp_infer_b1_bf16", w1_quantized<ctnn::bf16>)->UseRealTime()->Unit(benchmark::kMicrosecond);
   benchmark::RegisterBenchmark("W1_mlp_infer_b1_int8", w1_quantized<ctnn::int8>)->UseRealTime()->Unit(benchmark::kMicrosecond);
+  // The same two through ctnn::dispatched: what a binary built for any x86-64 runs here.
+  benchmark::RegisterBenchmark("W1_mlp_infer_b1_dispatched", [](benchmark::State& s) { w1_dispatched(s); })
+      ->UseRealTime()->Unit(benchmark::kMicrosecond);
+  benchmark::RegisterBenchmark("W1_mlp_infer_b1_int8_dispatched", [](benchmark::State& s) { w1_int8_dispatched(s); })
+      ->UseRealTime()->Unit(benchmark::kMicrosecond);
   benchmark::RegisterBenchmark("W2_cnn_infer_b1", w2_ctnn)->UseRealTime()->Unit(benchmark::kMicrosecond);
   // "threads:N" is fit_options::threads (the kernels' OpenMP threads), not Google Benchmark's
   // ->Threads(), which would run N epochs side by side.

@@ -10,7 +10,9 @@
 #include "core/history.hpp"
 #include "core/validation_data.hpp"
 #include "core/model.hpp"
+#include "core/dispatched.hpp"
 #include "core/isa.hpp"
+#include "core/isa_level.hpp"
 
 #include "activations/activation.hpp"
 #include "activations/linear.hpp"

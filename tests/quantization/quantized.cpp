@@ -242,10 +242,14 @@ TEST_CASE("isa: names the instruction set the build's flags chose", "[isa]") {
 #elif !defined(__SSE3__)
   CHECK(ctnn::isa() == "sse2");
 #endif
-#if defined(__AVX2__)
-  STATIC_REQUIRE(ctnn::isa_has_avx2_int8());
+#if defined(__AVX512VNNI__) && defined(__AVX512BW__)
+  STATIC_REQUIRE(ctnn::isa_int8_kernel() == "avx512_vnni");
+#elif defined(__AVX2__) && defined(__AVXVNNI__)
+  STATIC_REQUIRE(ctnn::isa_int8_kernel() == "avx_vnni");
+#elif defined(__AVX2__)
+  STATIC_REQUIRE(ctnn::isa_int8_kernel() == "avx2");
 #else
-  STATIC_REQUIRE(!ctnn::isa_has_avx2_int8());
+  STATIC_REQUIRE(ctnn::isa_int8_kernel() == "integer");
 #endif
 }
 

@@ -1,22 +1,21 @@
 #pragma once
-// ctnn::isa(): the instruction set this program's kernels were compiled for, as xsimd names it
-// ("avx512bw", "fma3+avx2", "sse2", ...): the build's -march / -m flags decide it, at compile
-// time (there is no run-time dispatch yet: a program built with -march=native runs only on CPUs
-// with that machine's instructions). ctnn::quantized's int8 kernel uses AVX2's byte
-// multiply-adds where the build has AVX2 (isa_has_avx2_int8()) and plain integer loops elsewhere.
+// ctnn::isa(): the instruction set the calling code's kernels were compiled for, as xsimd names
+// it ("avx512bw", "fma3+avx2", "sse2", ...): the -march / -m flags of its translation unit decide
+// it, at compile time. A program built with -march=native runs only on CPUs with that machine's
+// instructions; one that must run on any x86-64 compiles its ctnn code once per level with
+// ctnn_add_dispatched and calls it through ctnn::dispatched (core/dispatched.hpp), where each
+// variant's isa() is its level's.
 #include "../detail/xsimd.hpp"  // first: see detail/xsimd.hpp
 #include <string_view>
+
+#include "../kernels/int8_gemv.hpp"
 
 namespace ctnn {
 
 constexpr std::string_view isa() noexcept { return xsimd::default_arch::name(); }
 
-constexpr bool isa_has_avx2_int8() noexcept {
-#if defined(__AVX2__)
-  return true;
-#else
-  return false;
-#endif
-}
+// The int8 product's form (kernels/int8_gemv.hpp): "avx512_vnni", "avx_vnni", "avx2" or "integer";
+// every form gives the same (exact) sums.
+constexpr std::string_view isa_int8_kernel() noexcept { return kernels::int8_gemv_form; }
 
 }  // namespace ctnn

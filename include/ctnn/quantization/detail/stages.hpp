@@ -103,6 +103,21 @@ struct quantized_dense<L, int8> : dense_stage_base<L> {
     return static_cast<std::int8_t>(std::clamp(r, -127.0f, 127.0f));
   }
 
+  // max |x[i]| of finite values, in batches (a maximum is exact in any order).
+  static float abs_max(const float* x) noexcept {
+    using fb = xsimd::batch<float>;
+    constexpr std::size_t w = fb::size;
+    constexpr std::size_t full = base::in / w * w;
+    fb m(0.0f);
+    for (std::size_t i = 0; i < full; i += w) m = xsimd::max(m, xsimd::abs(fb::load_unaligned(x + i)));
+    alignas(64) float lanes[w];
+    m.store_aligned(lanes);
+    float amax = 0.0f;
+    for (const float v : lanes) amax = std::max(amax, v);
+    for (std::size_t i = full; i < base::in; ++i) amax = std::max(amax, std::abs(x[i]));
+    return amax;
+  }
+
   // x_q = quantize(x, scale), whole batches in xsimd (nearbyint rounds ties to even, as
   // std::nearbyint does), the rest one at a time: the same values either way.
   void quantize_input(const float* x, float scale) {
@@ -110,12 +125,13 @@ struct quantized_dense<L, int8> : dense_stage_base<L> {
     constexpr std::size_t w = fb::size;
     constexpr std::size_t full = base::in / w * w;  // bounds from sizes alone (GCC 12's loop warnings)
     alignas(64) std::int32_t q[w];
+    std::int8_t* const out = x_q.data();  // a local: byte stores could alias the member's pointer
     for (std::size_t i = 0; i < full; i += w) {
       const fb r = xsimd::nearbyint(fb::load_unaligned(x + i) * fb(scale));
       xsimd::to_int(xsimd::min(xsimd::max(r, fb(-127.0f)), fb(127.0f))).store_aligned(q);
-      for (std::size_t k = 0; k < w; ++k) x_q[i + k] = static_cast<std::int8_t>(q[k]);
+      for (std::size_t k = 0; k < w; ++k) out[i + k] = static_cast<std::int8_t>(q[k]);
     }
-    for (std::size_t i = full; i < base::in; ++i) x_q[i] = quantize(x[i], scale);
+    for (std::size_t i = full; i < base::in; ++i) out[i] = quantize(x[i], scale);
   }
 
   void load(const float* params) {
@@ -132,18 +148,11 @@ struct quantized_dense<L, int8> : dense_stage_base<L> {
   }
   // An input with a NaN or an infinity has no scale: its outputs are NaN, as float's would be.
   void run(const float* x, float* y) {
-    float amax = 0.0f;
-    bool finite = true;
-    for (std::size_t i = 0; i < base::in; ++i) {
-      const float a = std::abs(x[i]);
-      finite &= is_finite(a);  // false for NaN and infinities
-      amax = a > amax ? a : amax;
-    }
-    if (!finite) {
+    if (first_out_of_range(x, base::in, std::numeric_limits<float>::max()) != base::in) {
       std::fill(y, y + base::out, std::numeric_limits<float>::quiet_NaN());
       return;
     }
-    const float x_scale = 127.0f / (amax + epsilon);
+    const float x_scale = 127.0f / (abs_max(x) + epsilon);
     quantize_input(x, x_scale);
     gemv::apply(x_q.data(), kernel.data(), acc.data());
     for (std::size_t j = 0; j < base::out; ++j)

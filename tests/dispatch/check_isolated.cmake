@@ -1,0 +1,28 @@
+# cmake -DNM=<nm> -DLIBRARY=<archive> -P check_isolated.cmake: fails unless every symbol the
+# archive made by ctnn_add_dispatched defines globally is an entry point (its name contains
+# ctnn_isa_): anything else, an inline function or a template instance, could be picked by the
+# linker for the rest of the program and run on a CPU without the copy's instructions.
+execute_process(COMMAND ${NM} -g --defined-only -C ${LIBRARY} OUTPUT_VARIABLE symbols RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "${NM} failed on ${LIBRARY}")
+endif()
+string(REGEX MATCHALL "[^\n]+" lines "${symbols}")
+set(entries 0)
+set(leaked "")
+foreach(line IN LISTS lines)
+  if(line MATCHES "^[0-9a-f]+ [A-Za-z] (.*)$")
+    set(symbol "${CMAKE_MATCH_1}")
+    if(symbol MATCHES "ctnn_isa_(sse2|avx2|avx512|avx512_vnni)::")
+      math(EXPR entries "${entries} + 1")
+    else()
+      string(APPEND leaked "\n  ${symbol}")
+    endif()
+  endif()
+endforeach()
+if(leaked)
+  message(FATAL_ERROR "${LIBRARY} defines symbols other than its entry points:${leaked}")
+endif()
+if(entries EQUAL 0)
+  message(FATAL_ERROR "${LIBRARY} defines no entry point at all")
+endif()
+message(STATUS "${LIBRARY}: ${entries} entry points, nothing else global")
