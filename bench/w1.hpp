@@ -6,6 +6,8 @@
 
 #include <ctnn/ctnn.hpp>
 
+#include <cstddef>
+#include <cstdint>
 #include <span>
 #include <vector>
 
@@ -17,12 +19,12 @@ using w1_network = ctnn::sequential<ctnn::input<w1_in>, ctnn::dense<w1_h1, ctnn:
                                     ctnn::dense<w1_h2, ctnn::relu>, ctnn::dense<w1_out, ctnn::softmax>>;
 using w1_model = ctnn::model<w1_network, ctnn::loss::categorical_crossentropy, ctnn::optim::rmsprop>;
 
-// One sample through the whole network per iteration (predictor.predict_one: no allocation, one
-// thread).
-template <class Predictor>
-void w1_loop(benchmark::State& state, Predictor& predictor) {
-  const std::vector<float> x = uniform_values(w1_in, 11, 0.0f, 1.0f);
-  const std::span<const float, w1_in> sample(x.data(), w1_in);
+// One sample of In values in [0, 1) (drawn from seed) through the whole network per iteration
+// (predictor.predict_one: no allocation, one thread); W1 here, W2 in workloads.cpp.
+template <std::size_t In, class Predictor>
+void predict_one_loop(benchmark::State& state, Predictor& predictor, std::uint64_t seed, double flops) {
+  const std::vector<float> x = uniform_values(In, seed, 0.0f, 1.0f);
+  const std::span<const float, In> sample(x.data(), In);
   benchmark::DoNotOptimize(predictor.predict_one(sample).data());
   const wall_timer timer;
   for (auto _ : state) {
@@ -30,7 +32,12 @@ void w1_loop(benchmark::State& state, Predictor& predictor) {
     benchmark::DoNotOptimize(y.data());
     benchmark::ClobberMemory();
   }
-  timer.finish(state, 1, w1_flops);
+  timer.finish(state, 1, flops);
+}
+
+template <class Predictor>
+void w1_loop(benchmark::State& state, Predictor& predictor) {
+  predict_one_loop<w1_in>(state, predictor, 11, w1_flops);
 }
 
 inline void w1_ctnn(benchmark::State& state) {

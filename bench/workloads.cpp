@@ -32,17 +32,7 @@ using w3_network = ctnn::sequential<ctnn::input<w3_in>, ctnn::dense<w3_hidden, c
 // workspace, the products on one thread, no allocation).
 void w2_ctnn(benchmark::State& state) {
   ctnn::model<w2_network, ctnn::loss::categorical_crossentropy, ctnn::optim::rmsprop> model;
-  constexpr std::size_t size = w2_side * w2_side;
-  const std::vector<float> x = uniform_values(size, 12, 0.0f, 1.0f);
-  const std::span<const float, size> image(x.data(), size);
-  benchmark::DoNotOptimize(model.predict_one(image).data());
-  const wall_timer timer;
-  for (auto _ : state) {
-    const auto y = model.predict_one(image);
-    benchmark::DoNotOptimize(y.data());
-    benchmark::ClobberMemory();
-  }
-  timer.finish(state, 1, w2_flops);
+  predict_one_loop<w2_side * w2_side>(state, model, 12, w2_flops);
 }
 
 // One epoch of fit() per iteration, on fit_options::threads threads, over the shared synthetic

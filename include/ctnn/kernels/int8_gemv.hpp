@@ -93,8 +93,9 @@ struct int8_gemv {
   static void apply(const std::int8_t* x, const std::uint32_t* w, std::int32_t* acc) noexcept {
     for (std::size_t p = 0; p < panels::panels; ++p)
       detail::with_block_count<8>(panels::blocks_of(p), [&](auto nb) {
-        panel<nb()>(x, w + panels::panel_start(p), acc + p * 8 * lanes,
-                    reinterpret_cast<const std::int32_t*>(w + panels::words) + p * 8 * lanes);
+        const std::int32_t* offsets = nullptr;  // past the blocks only where they are stored
+        if constexpr (offset_input) offsets = reinterpret_cast<const std::int32_t*>(w + panels::words) + p * 8 * lanes;
+        panel<nb()>(x, w + panels::panel_start(p), acc + p * 8 * lanes, offsets);
       });
   }
 
